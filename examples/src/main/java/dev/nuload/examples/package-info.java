@@ -1,0 +1,2 @@
+/** Runnable examples that use nuload as a Maven dependency. */
+package dev.nuload.examples;

@@ -1,0 +1,98 @@
+package dev.nuload.nuscenes.cli;
+
+import dev.nuload.ExitCode;
+import dev.nuload.NuloadException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code nuload} command line: one subcommand per stage. Exit codes follow {@link ExitCode}.
+ */
+@Command(
+    name = "nuload",
+    mixinStandardHelpOptions = true,
+    versionProvider = NuloadVersion.class,
+    header = "nuScenes from archives to GPU.",
+    description = {
+      "Extracts nuScenes archives, builds info files, serves multi-view batches over shared"
+          + " memory, and measures every stage.",
+      ""
+    },
+    subcommands = {
+      DemoCommand.class,
+      SynthCommand.class,
+      ValidateCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:failure (an unexpected internal error)",
+      "2:usage (bad option or argument)",
+      "3:bad data (the message names file, entry, table, field or token)",
+      "4:out of resources (space, memory, directory, busy ring)"
+    })
+public final class NuloadCli implements Runnable {
+  @Spec CommandSpec spec;
+
+  /** Creates the root command. */
+  public NuloadCli() {}
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * Builds the configured command line (exit-code mapping, error printing). Tests use this to run
+   * commands in-process.
+   *
+   * @return a ready {@link CommandLine}.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new NuloadCli());
+    cl.setExitCodeExceptionMapper(NuloadCli::exitCodeOf);
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          if (ex instanceof NuloadException) {
+            err.println("nuload " + commandLine.getCommandName() + ": " + ex.getMessage());
+          } else {
+            err.println("nuload " + commandLine.getCommandName() + ": internal error: " + ex);
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return exitCodeOf(ex);
+        });
+    return cl;
+  }
+
+  static int exitCodeOf(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof NuloadException ne) {
+        return ne.exitCode();
+      }
+      if (c instanceof OutOfMemoryError) {
+        return ExitCode.OUT_OF_RESOURCES;
+      }
+      if (c instanceof java.nio.file.FileSystemException fse
+          && fse.getMessage() != null
+          && fse.getMessage().contains("No space left")) {
+        return ExitCode.OUT_OF_RESOURCES;
+      }
+    }
+    return ExitCode.FAILURE;
+  }
+
+  /**
+   * Runs nuload.
+   *
+   * @param args the command line.
+   */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,13 @@
+package dev.nuload.nuscenes.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** Placeholder, replaced in this change. */
+@Command(name = "synth", mixinStandardHelpOptions = true)
+public final class SynthCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    throw new UnsupportedOperationException("synth");
+  }
+}
