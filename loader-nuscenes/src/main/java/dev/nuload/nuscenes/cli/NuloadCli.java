@@ -54,7 +54,6 @@ public final class NuloadCli implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new NuloadCli());
-    cl.setExitCodeExceptionMapper(NuloadCli::exitCodeOf);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

@@ -1,0 +1,34 @@
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SHARED = pathlib.Path(os.environ.get("NULOAD_SHARED_DIR", REPO.parent / "shared"))
+
+
+def run_nuload(*args, check=True):
+    """Runs the real CLI through the launcher and returns the CompletedProcess."""
+    proc = subprocess.run(
+        [str(REPO / "nuload"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"nuload {' '.join(map(str, args))} exited {proc.returncode}\n"
+            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        )
+    return proc
+
+
+@pytest.fixture(scope="session")
+def nuload():
+    return run_nuload
+
+
+@pytest.fixture(scope="session")
+def shared_dir():
+    return SHARED
