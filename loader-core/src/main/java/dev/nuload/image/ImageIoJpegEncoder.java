@@ -19,13 +19,12 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Pure-Java {@link JpegEncoder} on {@code javax.imageio}. The JDK writer's default for a
- * 3-channel image is a JFIF baseline JPEG with YCbCr 2x2/1x1/1x1 sampling (4:2:0); quality is set
- * explicitly. The pixel array is wrapped, not copied. About 3x slower than {@link
- * TurboJpegEncoder}.
+ * Pure-Java {@link JpegEncoder} on {@code javax.imageio}. The JDK writer's default for a 3-channel
+ * image is a JFIF baseline JPEG with YCbCr 2x2/1x1/1x1 sampling (4:2:0); quality is set explicitly.
+ * The pixel array is wrapped, not copied. About 3x slower than {@link TurboJpegEncoder}.
  *
- * <p>Ownership: the instance owns one {@link ImageWriter} and a growable heap output buffer;
- * {@link #close()} disposes the writer. Not thread-safe.
+ * <p>Ownership: the instance owns one {@link ImageWriter} and a growable heap output buffer; {@link
+ * #close()} disposes the writer. Not thread-safe.
  */
 public final class ImageIoJpegEncoder implements JpegEncoder {
   private final ImageWriter writer;

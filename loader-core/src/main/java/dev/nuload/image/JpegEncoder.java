@@ -55,7 +55,14 @@ public interface JpegEncoder extends AutoCloseable {
     long need = (long) width * height * 3;
     if (pixels.length < need) {
       throw new IllegalArgumentException(
-          "pixel array holds " + pixels.length + " bytes, " + width + "x" + height + " needs " + need);
+          "pixel array holds "
+              + pixels.length
+              + " bytes, "
+              + width
+              + "x"
+              + height
+              + " needs "
+              + need);
     }
   }
 }

@@ -77,7 +77,8 @@ public record JpegHeader(
         int width = ((jpeg[s + 3] & 0xFF) << 8) | (jpeg[s + 4] & 0xFF);
         int nc = jpeg[s + 5] & 0xFF;
         if (segLen < 8 + 3 * nc) {
-          throw new BadDataException("corrupt JPEG: SOF segment too short for " + nc + " components");
+          throw new BadDataException(
+              "corrupt JPEG: SOF segment too short for " + nc + " components");
         }
         int[] h = new int[nc];
         int[] v = new int[nc];

@@ -103,7 +103,8 @@ final class TurboJpeg {
               find(lib, "tjGetErrorStr2"), FunctionDescriptor.of(ADDRESS, ADDRESS));
       bufSize =
           linker.downcallHandle(
-              find(lib, "tjBufSize"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
+              find(lib, "tjBufSize"),
+              FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
     } catch (Throwable t) { // IllegalArgumentException (not found), IllegalCallerException, ...
       failure = t;
     }

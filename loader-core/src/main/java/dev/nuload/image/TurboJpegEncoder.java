@@ -12,9 +12,9 @@ import java.nio.ByteBuffer;
  * passed straight from the Java array (critical downcall, no copy); the JPEG is written into an
  * off-heap buffer sized with {@code tjBufSize} and reused across calls ({@code TJFLAG_NOREALLOC}).
  *
- * <p>Ownership: the instance owns one TurboJPEG compressor handle and one {@link Arena} holding
- * the output buffer; {@link #close()} destroys the handle and closes the arena, invalidating any
- * buffer returned by {@link #encode}. Not thread-safe.
+ * <p>Ownership: the instance owns one TurboJPEG compressor handle and one {@link Arena} holding the
+ * output buffer; {@link #close()} destroys the handle and closes the arena, invalidating any buffer
+ * returned by {@link #encode}. Not thread-safe.
  */
 public final class TurboJpegEncoder implements JpegEncoder {
   private final Arena arena = Arena.ofShared();

@@ -1,7 +1,7 @@
 /**
  * Dataset-agnostic image codecs: JPEG encoding through libjpeg-turbo's TurboJPEG API (called with
- * the Java 25 Foreign Function and Memory API) with a pure-Java ImageIO fallback, and a JPEG
- * header reader.
+ * the Java 25 Foreign Function and Memory API) with a pure-Java ImageIO fallback, and a JPEG header
+ * reader.
  *
  * <pre>
  *   pixels (byte[] BGR/RGB) --JpegEncoder--&gt; JPEG bytes (reusable buffer) --&gt; file
