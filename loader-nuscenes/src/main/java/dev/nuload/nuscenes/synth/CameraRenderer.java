@@ -28,9 +28,12 @@ final class CameraRenderer {
   private float[] vignetteCol = new float[0];
   private float[] vignetteRow = new float[0];
   private double[] azimuth = new double[0];
-  private double[] skylineTan = new double[0];
+  private float[] skylineTan = new float[0];
   private int[] skylineColour = new int[0];
   private byte[] skylineKind = new byte[0];
+  private boolean[] windowColumn = new boolean[0];
+  private int[] skyTexCol = new int[0];
+  private int[] cloudCol = new int[0];
 
   // per-frame scene look
   private float asphalt;
@@ -91,9 +94,12 @@ final class CameraRenderer {
       vignetteRow[v] = (float) (1 - 0.18 * y * y);
     }
     azimuth = new double[w];
-    skylineTan = new double[w];
+    skylineTan = new float[w];
     skylineColour = new int[w];
     skylineKind = new byte[w];
+    windowColumn = new boolean[w];
+    skyTexCol = new int[w];
+    cloudCol = new int[w];
   }
 
   private void chooseLook(long sceneSeed, long frameSeed) {
@@ -119,6 +125,10 @@ final class CameraRenderer {
       double dy = m[3] * u + m[4] * cy + m[5];
       double az = Math.atan2(dy, dx) + Math.PI; // 0..2pi
       azimuth[u] = az;
+      double wc = az * 400;
+      windowColumn[u] = wc - (int) wc > 0.3 && wc - (int) wc < 0.75;
+      skyTexCol[u] = (int) (az * 1400) & SynthNoise.TEX_MASK;
+      cloudCol[u] = (int) (az * 160) & SynthNoise.TEX_MASK;
       // world-anchored buckets of about 5 degrees
       int bucket = (int) (az / (2 * Math.PI) * 72);
       long hsh = SynthNoise.mix(sceneSeed * 31 + bucket);
@@ -126,7 +136,7 @@ final class CameraRenderer {
       double frac = az / (2 * Math.PI) * 72 - bucket;
       if (kindRoll < 0.6) {
         double elev = Math.toRadians(3 + 12 * SynthNoise.unit(SynthNoise.mix(hsh)));
-        skylineTan[u] = Math.tan(elev);
+        skylineTan[u] = (float) Math.tan(elev);
         skylineKind[u] = 1;
         long c = SynthNoise.mix(hsh + 7);
         int base = 120 + (int) (SynthNoise.unit(c) * 100);
@@ -135,7 +145,8 @@ final class CameraRenderer {
       } else if (kindRoll < 0.88) {
         int t = SynthNoise.TEXTURE[(int) (az * 900) & SynthNoise.TEX_MASK];
         double elev = Math.toRadians(4 + 5 * SynthNoise.unit(SynthNoise.mix(hsh)) + t / 40.0);
-        skylineTan[u] = Math.tan(Math.max(0, elev) * (0.6 + 0.4 * Math.sin(Math.PI * frac)));
+        skylineTan[u] =
+            (float) Math.tan(Math.max(0, elev) * (0.6 + 0.4 * Math.sin(Math.PI * frac)));
         skylineKind[u] = 2;
         skylineColour[u] = rgb(60, 95 + (int) (SynthNoise.unit(hsh >>> 3) * 30), 55);
       } else {
@@ -147,84 +158,142 @@ final class CameraRenderer {
 
   private void renderBackground(double[] m, double[] o) {
     final int w = width;
-    final byte[] tex = SynthNoise.TEXTURE;
     final double oz = o[2];
-    final double ox = o[0] + 4096;
-    final double oy = o[1] + 4096;
     for (int v = 0; v < height; v++) {
       double rx = m[1] * v + m[2];
       double ry = m[4] * v + m[5];
       double rz = m[7] * v + m[8];
       float vr = vignetteRow[v] * gain;
-      int row = v * w;
-      for (int u = 0; u < w; u++) {
-        double dx = rx + m[0] * u;
-        double dy = ry + m[3] * u;
-        double dz = rz + m[6] * u;
-        int i = row + u;
-        float r;
-        float g;
-        float b;
-        double hn = Math.sqrt(dx * dx + dy * dy);
-        double tanE = dz / hn;
-        if (dz < 0 && oz > 0 && -tanE > 0.002) {
-          double t = -oz / dz;
-          depth[i] = (float) t;
-          double gx = ox + t * dx;
-          double gy = oy + t * dy;
-          double dist = t * hn;
-          float fine = (float) (36.0 / (36.0 + dist * dist));
-          int tf = tex[((int) (gx * 50) & 1023) | (((int) (gy * 50) & 1023) << 10)];
-          int tc = tex[((int) (gx * 3) & 1023) | (((int) (gy * 3) & 1023) << 10)];
-          float a = asphalt + tf * 0.22f * fine + tc * 0.10f;
-          double ly = gy / LANE_SPACING;
-          double lf = ly - (int) ly;
-          double lx = gx / DASH_PERIOD;
-          if ((lf < 0.045 || lf > 0.955) && lx - (int) lx < 0.35) {
-            a += (190 - a) * (0.35f + 0.65f * (float) (20 / (20 + dist)));
+      // dz(u) = rz + m[6] * u is linear: split the row into a ground run and sky runs
+      int g0 = 0;
+      int g1 = -1; // ground columns g0..g1 (inclusive), where dz < -eps
+      if (oz > 0) {
+        double eps = 1e-3 * Math.sqrt(rx * rx + ry * ry);
+        if (Math.abs(m[6]) < 1e-15) {
+          if (rz < -eps) {
+            g1 = w - 1;
           }
-          float haze = (float) (dist / (dist + 160));
-          r = a + (horR - a) * haze;
-          g = a + (horG - a) * haze;
-          b = a + 2 + (horB - a - 2) * haze;
         } else {
-          depth[i] = Float.POSITIVE_INFINITY;
-          if (tanE < skylineTan[u]) {
-            int c = skylineColour[u];
-            r = (c >> 16) & 255;
-            g = (c >> 8) & 255;
-            b = c & 255;
-            if (skylineKind[u] == 1) {
-              double wr = tanE * 90 + 8;
-              double wc = azimuth[u] * 400;
-              if (wr - (int) wr > 0.35 && wc - (int) wc > 0.3 && wc - (int) wc < 0.75) {
-                r *= 0.45f;
-                g *= 0.5f;
-                b *= 0.58f;
-              }
-            } else {
-              int tt =
-                  tex[((int) (azimuth[u] * 1400) & 1023) | (((int) (tanE * 2000) & 1023) << 10)];
-              r += tt * 0.35f;
-              g += tt * 0.45f;
-              b += tt * 0.3f;
-            }
+          double uc = (-eps - rz) / m[6]; // dz == -eps here
+          if (m[6] > 0) {
+            g1 = (int) Math.min(w - 1, Math.ceil(uc) - 1);
           } else {
-            float s = (float) Math.min(1, Math.max(0, tanE) * 2.2);
-            r = horR + (skyR - horR) * s;
-            g = horG + (skyG - horG) * s;
-            b = horB + (skyB - horB) * s;
-            int cl = tex[((int) (azimuth[u] * 160) & 1023) | (((int) (tanE * 500) & 1023) << 10)];
-            if (cl > 10) {
-              float k = Math.min(1f, (cl - 10) / 50f) * 0.8f;
-              r += (235 - r) * k;
-              g += (237 - g) * k;
-              b += (240 - b) * k;
-            }
+            g0 = (int) Math.max(0, Math.floor(uc) + 1);
+            g1 = w - 1;
           }
         }
-        put(i, r, g, b, vr * vignetteCol[u]);
       }
+      if (g1 < g0) {
+        sky(v, 0, w - 1, rx, ry, rz, m, vr);
+      } else {
+        sky(v, 0, g0 - 1, rx, ry, rz, m, vr);
+        ground(v, g0, g1, rx, ry, rz, m, o, vr);
+        sky(v, g1 + 1, w - 1, rx, ry, rz, m, vr);
+      }
+    }
+  }
+
+  private void ground(
+      int v, int u0, int u1, double rx, double ry, double rz, double[] m, double[] o, float vr) {
+    final byte[] tex = SynthNoise.TEXTURE;
+    final double oz = o[2];
+    final double ox = o[0] + 4096;
+    final double oy = o[1] + 4096;
+    final double invLane = 1 / LANE_SPACING;
+    final double invDash = 1 / DASH_PERIOD;
+    final int row = v * width;
+    final float base = asphalt;
+    final byte[] coarse = SynthNoise.COARSE;
+    for (int u = u0; u <= u1; u++) {
+      double dx = rx + m[0] * u;
+      double dy = ry + m[3] * u;
+      double dz = rz + m[6] * u;
+      int i = row + u;
+      double t = -oz / dz;
+      depth[i] = (float) t;
+      double gx = ox + t * dx;
+      double gy = oy + t * dy;
+      float ft = (float) t;
+      float fine = 36f / (36f + ft * ft);
+      int tc = coarse[((int) (gx * 0.75) & 255) | (((int) (gy * 0.75) & 255) << 8)];
+      float a = base + tc * 0.10f;
+      if (fine > 0.02f) { // the fine grain is invisible (and cache-unfriendly) far away
+        a += tex[((int) (gx * 50) & 1023) | (((int) (gy * 50) & 1023) << 10)] * 0.22f * fine;
+      }
+      double ly = gy * invLane;
+      double lf = ly - (int) ly;
+      if (lf < 0.045 || lf > 0.955) {
+        double lx = gx * invDash;
+        if (lx - (int) lx < 0.35) {
+          a += (190 - a) * (0.35f + 0.65f * 20f / (20f + ft));
+        }
+      }
+      float haze = ft / (ft + 160f);
+      put(
+          i,
+          a + (horR - a) * haze,
+          a + (horG - a) * haze,
+          a + 2 + (horB - a - 2) * haze,
+          vr * vignetteCol[u]);
+    }
+  }
+
+  private void sky(int v, int u0, int u1, double rx, double ry, double rz, double[] m, float vr) {
+    if (u1 < u0) {
+      return;
+    }
+    final byte[] tex = SynthNoise.TEXTURE;
+    final int row = v * width;
+    final float mx = (float) m[0];
+    final float my = (float) m[3];
+    final float mz = (float) m[6];
+    final float bx = (float) rx;
+    final float by = (float) ry;
+    final float bz = (float) rz;
+    final float[] skyTan = skylineTan;
+    final float[] vig = vignetteCol;
+    for (int u = u0; u <= u1; u++) {
+      float dx = bx + mx * u;
+      float dy = by + my * u;
+      float dz = bz + mz * u;
+      int i = row + u;
+      depth[i] = Float.POSITIVE_INFINITY;
+      float tanE = dz / (float) Math.sqrt(dx * dx + dy * dy);
+      float r;
+      float g;
+      float b;
+      if (tanE < skyTan[u]) {
+        int c = skylineColour[u];
+        r = (c >> 16) & 255;
+        g = (c >> 8) & 255;
+        b = c & 255;
+        if (skylineKind[u] == 1) {
+          float wr = tanE * 90 + 8;
+          if (wr - (int) wr > 0.35f && windowColumn[u]) {
+            r *= 0.45f;
+            g *= 0.5f;
+            b *= 0.58f;
+          }
+        } else {
+          int tt = tex[skyTexCol[u] | (((int) (tanE * 2000 + 4096) & 1023) << 10)];
+          r += tt * 0.35f;
+          g += tt * 0.45f;
+          b += tt * 0.3f;
+        }
+      } else {
+        float s = Math.min(1f, Math.max(0f, tanE) * 2.2f);
+        r = horR + (skyR - horR) * s;
+        g = horG + (skyG - horG) * s;
+        b = horB + (skyB - horB) * s;
+        int cl = tex[cloudCol[u] | (((int) (tanE * 500 + 4096) & 1023) << 10)];
+        if (cl > 10) {
+          float k = Math.min(1f, (cl - 10) / 50f) * 0.8f;
+          r += (235 - r) * k;
+          g += (237 - g) * k;
+          b += (240 - b) * k;
+        }
+      }
+      put(i, r, g, b, vr * vig[u]);
     }
   }
 
@@ -235,7 +304,7 @@ final class CameraRenderer {
     double maxU = Double.NEGATIVE_INFINITY;
     double minV = Double.POSITIVE_INFINITY;
     double maxV = Double.NEGATIVE_INFINITY;
-    int behind = 0;
+    double[][] pc = new double[8][];
     for (int corner = 0; corner < 8; corner++) {
       double lx = (corner & 1) == 0 ? -box.hx : box.hx;
       double ly = (corner & 2) == 0 ? -box.hy : box.hy;
@@ -246,36 +315,47 @@ final class CameraRenderer {
         box.c[1] + r[3] * lx + r[4] * ly + r[5] * lz,
         box.c[2] + r[6] * lx + r[7] * ly + r[8] * lz
       };
-      double[] p = toCam.apply(gp);
-      if (p[2] < 0.05) {
-        behind++;
-        continue;
-      }
-      double pu = (k[0] * p[0] + k[1] * p[1] + k[2] * p[2]) / p[2];
-      double pv = (k[3] * p[0] + k[4] * p[1] + k[5] * p[2]) / p[2];
-      minU = Math.min(minU, pu);
-      maxU = Math.max(maxU, pu);
-      minV = Math.min(minV, pv);
-      maxV = Math.max(maxV, pv);
+      pc[corner] = toCam.apply(gp);
     }
-    if (behind == 8) {
+    // the box clipped to the near plane: corners in front plus edge crossings of the plane
+    final double near = 0.05;
+    int front = 0;
+    for (int a = 0; a < 8; a++) {
+      if (pc[a][2] >= near) {
+        front++;
+        double[] uv = project(k, pc[a]);
+        minU = Math.min(minU, uv[0]);
+        maxU = Math.max(maxU, uv[0]);
+        minV = Math.min(minV, uv[1]);
+        maxV = Math.max(maxV, uv[1]);
+      }
+      for (int bit = 1; bit < 8; bit <<= 1) {
+        int b = a | bit;
+        if (b == a) {
+          continue;
+        }
+        double za = pc[a][2];
+        double zb = pc[b][2];
+        if ((za < near) != (zb < near)) {
+          double s = (near - za) / (zb - za);
+          double[] q = {
+            pc[a][0] + s * (pc[b][0] - pc[a][0]), pc[a][1] + s * (pc[b][1] - pc[a][1]), near
+          };
+          double[] uv = project(k, q);
+          minU = Math.min(minU, uv[0]);
+          maxU = Math.max(maxU, uv[0]);
+          minV = Math.min(minV, uv[1]);
+          maxV = Math.max(maxV, uv[1]);
+        }
+      }
+    }
+    if (front == 0) {
       return;
     }
-    int u0;
-    int u1;
-    int v0;
-    int v1;
-    if (behind > 0) {
-      u0 = 0;
-      v0 = 0;
-      u1 = width - 1;
-      v1 = height - 1;
-    } else {
-      u0 = (int) Math.max(0, Math.floor(minU) - 1);
-      v0 = (int) Math.max(0, Math.floor(minV) - 1);
-      u1 = (int) Math.min(width - 1, Math.ceil(maxU) + 1);
-      v1 = (int) Math.min(height - 1, Math.ceil(maxV) + 1);
-    }
+    int u0 = (int) Math.max(0, Math.floor(Math.max(minU, -1)) - 1);
+    int v0 = (int) Math.max(0, Math.floor(Math.max(minV, -1)) - 1);
+    int u1 = (int) Math.min(width - 1, Math.ceil(Math.min(maxU, width + 1)) + 1);
+    int v1 = (int) Math.min(height - 1, Math.ceil(Math.min(maxV, height + 1)) + 1);
     if (u0 > u1 || v0 > v1) {
       return;
     }
@@ -367,6 +447,13 @@ final class CameraRenderer {
         put(i, (r + tk) * shade, (g + tk) * shade, (b + tk) * shade, vr * vignetteCol[u]);
       }
     }
+  }
+
+  private static double[] project(double[] k, double[] p) {
+    return new double[] {
+      (k[0] * p[0] + k[1] * p[1] + k[2] * p[2]) / p[2],
+      (k[3] * p[0] + k[4] * p[1] + k[5] * p[2]) / p[2]
+    };
   }
 
   /** Per face (+x, -x, +y, -y, +z, -z): base r, g, b, shade, secondary r, g, b. */
@@ -463,7 +550,7 @@ final class CameraRenderer {
       for (int k = 0; k < 4; k++) {
         g += rnd.nextDouble() - 0.5;
       }
-      n[i] = (byte) Math.round(g * 2.4 * Math.sqrt(3)); // sigma ~ 2.4 grey levels
+      n[i] = (byte) Math.round(g * 1.8 * Math.sqrt(3)); // sigma ~ 1.8 grey levels
     }
     return n;
   }

@@ -16,7 +16,21 @@ final class SynthNoise {
   /** Signed texture values, roughly -127..127, row-major {@code TEX_SIZE x TEX_SIZE}. */
   static final byte[] TEXTURE = buildTexture(0x5EED_7E47L);
 
+  /** A 256x256 subsample of {@link #TEXTURE} (fits in L2) for low-frequency patterns. */
+  static final byte[] COARSE = subsample(TEXTURE, 4);
+
   private SynthNoise() {}
+
+  private static byte[] subsample(byte[] tex, int step) {
+    int n = TEX_SIZE / step;
+    byte[] out = new byte[n * n];
+    for (int y = 0; y < n; y++) {
+      for (int x = 0; x < n; x++) {
+        out[y * n + x] = tex[(y * step) * TEX_SIZE + x * step];
+      }
+    }
+    return out;
+  }
 
   /**
    * Mixes a 64-bit value (splitmix64 finaliser).
