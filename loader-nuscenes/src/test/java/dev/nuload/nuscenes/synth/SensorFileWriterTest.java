@@ -55,6 +55,29 @@ class SensorFileWriterTest {
   }
 
   @Test
+  void shouldWriteBaseline420JpegsOfRealisticSizeWithTheImageIoFallback() throws IOException {
+    String key = dev.nuload.image.JpegCodecs.TURBOJPEG_PROP_NAME;
+    String old = System.getProperty(key);
+    System.setProperty(key, "false");
+    try (SensorFileWriter fallback = new SensorFileWriter()) {
+      Path f = dir.resolve("io.jpg");
+      long n = fallback.writeCamera(f, SynthFixtures.camera(SynthFixtures.street(), 0, 1));
+      assertEquals("imageio", fallback.jpegEncoderName());
+      byte[] jpeg = Files.readAllBytes(f);
+      JpegHeader h = JpegHeader.read(jpeg, jpeg.length);
+      assertTrue(h.baseline());
+      assertEquals(JpegHeader.Subsampling.S420, h.subsampling());
+      assertTrue(n >= 100_000 && n <= 200_000, "JPEG size " + n);
+    } finally {
+      if (old == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, old);
+      }
+    }
+  }
+
+  @Test
   void shouldDrawABoxAtItsProjectedPixel() {
     // a car 12 m in front of the camera, slightly right
     SensorFrames.Box car = SynthFixtures.car(414, 1098.5, 0.3);
