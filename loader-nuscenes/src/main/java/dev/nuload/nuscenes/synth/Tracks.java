@@ -267,7 +267,7 @@ final class Tracks {
     t.x0 = e[0] + f * c - l * s;
     t.y0 = e[1] + f * s + l * c;
     // The annotated run: contiguous samples around k0 within range, sometimes cut short.
-    double range = k.group() == Group.VEHICLE ? (k.l() > 6 ? 70 : 60) : 45;
+    double range = k.group() == Group.VEHICLE ? (k.l() > 6 ? 60 : 50) : 38;
     int n = d.sampleTs.length;
     int a = k0;
     while (a > 0 && dist(d, t, a - 1) < range) {
@@ -277,10 +277,10 @@ final class Tracks {
     while (b < n - 1 && dist(d, t, b + 1) < range) {
       b++;
     }
-    if (rng.nextDouble() < 0.15) {
+    if (rng.nextDouble() < 0.3) {
       a = a + rng.nextInt(k0 - a + 1);
     }
-    if (rng.nextDouble() < 0.15) {
+    if (rng.nextDouble() < 0.3) {
       b = b - rng.nextInt(b - k0 + 1);
     }
     t.first = a;
