@@ -1,5 +1,7 @@
 package dev.nuload.nuscenes.cli;
 
+import dev.nuload.ExitCode;
+import dev.nuload.NuloadException;
 import dev.nuload.nuscenes.NuScenesVersion;
 import dev.nuload.nuscenes.synth.SynthOptions;
 import dev.nuload.nuscenes.synth.SynthReport;
@@ -11,7 +13,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -82,7 +83,7 @@ public final class SynthCommand implements Callable<Integer> {
       }
       options = b.build();
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
     SynthReport r =
