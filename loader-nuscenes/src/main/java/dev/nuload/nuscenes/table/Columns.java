@@ -68,6 +68,9 @@ final class Columns {
     abstract void fillDefault(int row);
 
     void trim(int rows) {}
+
+    /** Sizes the storage once for an expected row count. */
+    void presize(int rows) {}
   }
 
   static int grow(int length, int row) {
@@ -115,6 +118,11 @@ final class Columns {
     }
 
     @Override
+    void presize(int rows) {
+      codes = new int[Math.max(16, rows)];
+    }
+
+    @Override
     void trim(int rows) {
       codes = Arrays.copyOf(codes, rows);
     }
@@ -146,6 +154,11 @@ final class Columns {
     }
 
     @Override
+    void presize(int rows) {
+      strings.presize(rows, 90);
+    }
+
+    @Override
     void trim(int rows) {
       strings.trim();
     }
@@ -161,6 +174,11 @@ final class Columns {
     RefColumn(String name, Need need, NuScenesTable target) {
       super(name, need);
       this.target = target;
+    }
+
+    @Override
+    void presize(int rows) {
+      raw.presize(rows, 17);
     }
 
     @Override
@@ -257,6 +275,11 @@ final class Columns {
     }
 
     @Override
+    void presize(int rows) {
+      values = new long[Math.max(16, rows)];
+    }
+
+    @Override
     void trim(int rows) {
       values = Arrays.copyOf(values, rows);
     }
@@ -303,6 +326,11 @@ final class Columns {
     }
 
     @Override
+    void presize(int rows) {
+      values = new int[Math.max(16, rows)];
+    }
+
+    @Override
     void trim(int rows) {
       values = Arrays.copyOf(values, rows);
     }
@@ -333,6 +361,11 @@ final class Columns {
       if (row >= values.length) {
         values = Arrays.copyOf(values, grow(values.length, row));
       }
+    }
+
+    @Override
+    void presize(int rows) {
+      values = new boolean[Math.max(16, rows)];
     }
 
     @Override
@@ -417,6 +450,12 @@ final class Columns {
       ensure(row);
       Arrays.fill(values, row * width, row * width + width, 0.0);
       present[row] = false;
+    }
+
+    @Override
+    void presize(int rows) {
+      values = new double[Math.max(16, rows) * width];
+      present = new boolean[Math.max(16, rows)];
     }
 
     @Override

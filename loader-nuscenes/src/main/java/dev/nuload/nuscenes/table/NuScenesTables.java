@@ -2,6 +2,7 @@ package dev.nuload.nuscenes.table;
 
 import dev.nuload.BadDataException;
 import dev.nuload.NuloadException;
+import dev.nuload.ResourceException;
 import dev.nuload.nuscenes.table.Columns.BoolColumn;
 import dev.nuload.nuscenes.table.Columns.Column;
 import dev.nuload.nuscenes.table.Columns.IntColumn;
@@ -307,6 +308,13 @@ public final class NuScenesTables {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof NuloadException ne) {
         throw ne;
+      }
+      if (e.getCause() instanceof OutOfMemoryError oom) {
+        throw new ResourceException(
+            "not enough heap to load the tables (max "
+                + Runtime.getRuntime().maxMemory() / (1 << 20)
+                + " MiB); raise -Xmx, e.g. NULOAD_JAVA_OPTS=-Xmx4g",
+            oom);
       }
       if (e.getCause() instanceof Error err) {
         throw err;

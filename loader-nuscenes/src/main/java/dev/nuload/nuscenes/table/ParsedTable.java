@@ -19,6 +19,7 @@ final class ParsedTable {
     this.present = present;
     List<Column> cols = TableSchema.columns(table);
     for (Column c : cols) {
+      c.presize(expectedRows);
       columns.put(c.name, c);
     }
   }

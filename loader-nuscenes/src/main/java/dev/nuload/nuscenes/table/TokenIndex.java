@@ -1,6 +1,5 @@
 package dev.nuload.nuscenes.table;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -11,7 +10,7 @@ final class TokenIndex extends ByteStrings {
   private int[] slots; // row + 1, 0 = empty
 
   TokenIndex(int expectedCount) {
-    super(expectedCount, 32);
+    super(expectedCount, 17);
     slots = new int[tableSize(expectedCount)];
   }
 
@@ -87,7 +86,7 @@ final class TokenIndex extends ByteStrings {
 
   /** Finds the row of a token, or -1. */
   int find(String token) {
-    byte[] b = token.getBytes(StandardCharsets.UTF_8);
+    byte[] b = encode(token);
     return find(b, 0, b.length);
   }
 }
