@@ -341,6 +341,9 @@ public final class NuScenesTables {
     }
     int n = raw.size();
     rows = new int[n];
+    int listOwner = -1;
+    int listDangling = 0;
+    String listFirst = null;
     byte[] data = raw.data();
     for (int i = 0; i < n; i++) {
       int len = raw.length(i);
@@ -361,20 +364,33 @@ public final class NuScenesTables {
       int r = target.tokens.find(data, raw.start(i), len);
       rows[i] = r;
       if (r < 0 && target.present) {
-        String owner = ownerToken(table, c, i);
-        sink.report(
-            new Problem(
-                dangling,
-                table.table.tableName(),
-                c.name,
-                owner,
-                "dangling reference: "
-                    + target.table.tableName()
-                    + " token "
-                    + raw.get(i)
-                    + " is not in "
-                    + target.table.fileName()));
+        if (c instanceof RefListColumn lc) {
+          int owner = ownerRow(table, lc, i);
+          if (owner != listOwner) {
+            flushList(table, lc, listOwner, listDangling, listFirst, dangling, sink);
+            listOwner = owner;
+            listDangling = 0;
+            listFirst = raw.get(i);
+          }
+          listDangling++;
+        } else {
+          sink.report(
+              new Problem(
+                  dangling,
+                  table.table.tableName(),
+                  c.name,
+                  table.tokens.get(i),
+                  "dangling reference: "
+                      + target.table.tableName()
+                      + " token "
+                      + raw.get(i)
+                      + " is not in "
+                      + target.table.fileName()));
+        }
       }
+    }
+    if (c instanceof RefListColumn lc) {
+      flushList(table, lc, listOwner, listDangling, listFirst, dangling, sink);
     }
     if (c instanceof RefColumn rc) {
       boolean[] nonEmptyRows = new boolean[n];
@@ -393,22 +409,50 @@ public final class NuScenesTables {
     return null;
   }
 
-  private static String ownerToken(ParsedTable table, Column c, int i) {
-    int row = i;
-    if (c instanceof RefListColumn lc) {
-      int lo = 0;
-      int hi = table.rows - 1;
-      while (lo < hi) { // last row whose start <= i
-        int mid = (lo + hi + 1) >>> 1;
-        if (lc.starts[mid] <= i) {
-          lo = mid;
-        } else {
-          hi = mid - 1;
-        }
+  private static int ownerRow(ParsedTable table, RefListColumn lc, int i) {
+    int lo = 0;
+    int hi = table.rows - 1;
+    while (lo < hi) { // last row whose list starts at or before i
+      int mid = (lo + hi + 1) >>> 1;
+      if (lc.starts[mid] <= i) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
       }
-      row = lo;
     }
-    return row < table.tokens.size() ? table.tokens.get(row) : "";
+    return lo;
+  }
+
+  /** Reports the dangling entries of one list as a single problem. */
+  private static void flushList(
+      ParsedTable table,
+      RefListColumn lc,
+      int owner,
+      int count,
+      String first,
+      Severity severity,
+      ProblemSink sink) {
+    if (owner < 0 || count == 0) {
+      return;
+    }
+    int total = lc.starts[owner + 1] - lc.starts[owner];
+    sink.report(
+        new Problem(
+            severity,
+            table.table.tableName(),
+            lc.name,
+            table.tokens.get(owner),
+            "dangling reference: "
+                + count
+                + " of "
+                + total
+                + " "
+                + lc.target.tableName()
+                + " tokens are not in "
+                + lc.target.fileName()
+                + " (first: "
+                + first
+                + ")"));
   }
 
   // ---------------------------------------------------------------- generic
