@@ -70,6 +70,9 @@ public final class NuloadCli implements Runnable {
   }
 
   static int exitCodeOf(Throwable t) {
+    if (t instanceof CommandLine.ParameterException) {
+      return ExitCode.USAGE; // the mapper also sees usage errors; keep picocli's code 2
+    }
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof NuloadException ne) {
         return ne.exitCode();

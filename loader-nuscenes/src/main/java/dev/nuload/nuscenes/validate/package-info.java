@@ -1,0 +1,5 @@
+/**
+ * Dataset checks behind {@code nuload validate}: {@link
+ * dev.nuload.nuscenes.validate.DatasetValidator}.
+ */
+package dev.nuload.nuscenes.validate;
