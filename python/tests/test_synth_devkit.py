@@ -5,7 +5,6 @@ makes the devkit's and the mmdet3d/PETR converters' look-ups) and its sensor fil
 Pillow and numpy the way the Python pipelines open them.
 """
 
-import glob
 import os
 
 import numpy as np
@@ -63,7 +62,7 @@ def test_petr_camera_sweeps_reach_five_keyframes_back(mini_db):
     assert stats["camera_sweep_entries"] >= len(mini_db.scene) * per_scene * 0.9
 
 
-def test_camera_files_are_baseline_420_jpegs_of_real_size(mini, mini_db):
+def test_camera_files_are_baseline_420_jpegs(mini, mini_db):
     cams = [sd for sd in mini_db.sample_data if sd["sensor_modality"] == "camera"]
     for sd in cams[:: max(1, len(cams) // 25)]:
         path = os.path.join(mini, sd["filename"])
@@ -71,7 +70,14 @@ def test_camera_files_are_baseline_420_jpegs_of_real_size(mini, mini_db):
             assert im.format == "JPEG" and im.size == (1600, 900) and im.mode == "RGB", path
             assert JpegImagePlugin.get_sampling(im) == 2, f"{path} is not 4:2:0"
             assert not im.info.get("progressive"), f"{path} is progressive"
-        assert 100_000 <= os.path.getsize(path) <= 200_000, (path, os.path.getsize(path))
+
+
+def test_camera_files_have_the_compressed_size_of_real_ones(mini, mini_db):
+    sizes = np.array([os.path.getsize(os.path.join(mini, sd["filename"]))
+                      for sd in mini_db.sample_data if sd["sensor_modality"] == "camera"])
+    low, median, high = np.percentile(sizes, [5, 50, 95])
+    assert 100_000 <= median <= 200_000, median
+    assert low >= 90_000 and high <= 210_000, (low, high)
 
 
 def test_lidar_files_read_as_five_float32_columns(mini, mini_db):
@@ -80,7 +86,8 @@ def test_lidar_files_read_as_five_float32_columns(mini, mini_db):
         points = np.fromfile(os.path.join(mini, sd["filename"]), dtype=np.float32)
         assert points.size % 5 == 0
         points = points.reshape(-1, 5)
-        assert len(points) == 3000
+        # --lidar-points is the most a sweep holds; like real sweeps, each holds a little fewer.
+        assert 0.95 * 3000 <= len(points) <= 3000
         assert np.isfinite(points).all()
         assert set(np.unique(points[:, 4])) <= set(range(32))
 

@@ -1,13 +1,229 @@
 package dev.nuload.nuscenes.cli;
 
+import dev.nuload.ExitCode;
+import dev.nuload.ResourceException;
+import dev.nuload.nuscenes.NuScenesVersion;
+import dev.nuload.nuscenes.synth.SynthOptions;
+import dev.nuload.nuscenes.synth.SynthReport;
+import dev.nuload.nuscenes.synth.SyntheticDataset;
+import dev.nuload.nuscenes.table.NuScenesTable;
+import dev.nuload.nuscenes.table.NuScenesTables;
+import dev.nuload.nuscenes.validate.DatasetValidator;
+import dev.nuload.nuscenes.validate.ValidationReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder, replaced in this change. */
-@Command(name = "demo", mixinStandardHelpOptions = true)
+/**
+ * {@code nuload demo}: runs every stage that exists on a small built-in synthetic dataset and
+ * prints what ran and how fast. Each stage added to nuload joins the demo.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    header = "Runs the whole pipeline on a small built-in synthetic dataset.",
+    description = {
+      "Stages today: synth (a v1.0-mini dataroot with camera JPEGs, lidar, radar and maps) ->"
+          + " validate (tables and files). Prints a summary of each stage with its time and"
+          + " throughput.",
+      "",
+      "The output folder is replaced when it holds an earlier demo; any other non-empty folder"
+          + " is refused.",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every stage ran and the dataset is valid",
+      "1:an internal error",
+      "2:usage",
+      "3:a stage produced bad data",
+      "4:the output folder is not usable"
+    })
 public final class DemoCommand implements Callable<Integer> {
+  /** Marker file that identifies a folder written by the demo, so it can be replaced safely. */
+  static final String MARKER = ".nuload-demo";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "DIR",
+      defaultValue = "nuload-demo",
+      description = "where the demo writes (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "--scenes",
+      paramLabel = "N",
+      defaultValue = "2",
+      description = "scenes to generate, spread over mini_train and mini_val (default: 2).")
+  int scenes;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "0",
+      description = "generator seed (default: 0).")
+  long seed;
+
+  /** Creates the command (picocli fills the fields). */
+  public DemoCommand() {}
+
   @Override
-  public Integer call() {
-    throw new UnsupportedOperationException("demo");
+  public Integer call() throws IOException {
+    if (scenes < 1 || scenes > NuScenesVersion.MINI.officialSceneCount()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--scenes must be between 1 and 10, got " + scenes);
+    }
+    PrintWriter stdout = spec.commandLine().getOut();
+    Path root = out.toAbsolutePath().normalize();
+    prepare(root);
+    List<String[]> rows = new ArrayList<>();
+
+    stdout.printf("demo: [1/2] synth v1.0-mini, %d scene(s) -> %s%n", scenes, root);
+    stdout.flush();
+    SynthReport synth =
+        SyntheticDataset.generate(
+            SynthOptions.builder(root)
+                .version(NuScenesVersion.MINI)
+                .scenes(scenes)
+                .seed(seed)
+                .build());
+    Files.writeString(root.resolve(MARKER), "written by nuload demo\n");
+    rows.add(
+        new String[] {
+          "synth",
+          String.format(
+              Locale.ROOT,
+              "%d samples, %d sample_data, %d annotations; %,d files, %.1f MB",
+              synth.records("sample"),
+              synth.records("sample_data"),
+              synth.records("sample_annotation"),
+              synth.filesWritten(),
+              synth.bytesWritten() / 1e6),
+          seconds(synth.elapsed().toNanos()),
+          String.format(Locale.ROOT, "%.1f MB/s", synth.megabytesPerSecond())
+        });
+
+    stdout.println("demo: [2/2] validate tables and files");
+    stdout.flush();
+    long t0 = System.nanoTime();
+    ValidationReport report = new ValidationReport(5);
+    NuScenesTables tables =
+        DatasetValidator.validate(
+            root, DatasetValidator.versionDir(root, NuScenesVersion.MINI.dirName()), false, report);
+    long validateNanos = System.nanoTime() - t0;
+    long records = 0;
+    for (NuScenesTable t : NuScenesTable.values()) {
+      records += tables.has(t) ? tables.count(t) : 0;
+    }
+    rows.add(
+        new String[] {
+          "validate",
+          String.format(
+              Locale.ROOT,
+              "%,d records, %,d files checked: %d errors, %d warnings",
+              records,
+              tables.count(NuScenesTable.SAMPLE_DATA),
+              report.errors(),
+              report.warnings()),
+          seconds(validateNanos),
+          String.format(Locale.ROOT, "%,.0f records/s", records / (validateNanos / 1e9))
+        });
+    if (report.errors() > 0) {
+      report.print(stdout);
+    }
+
+    stdout.println();
+    printTable(stdout, rows);
+    stdout.println();
+    stdout.println("dataroot: " + root);
+    stdout.println(
+        "next: ./nuload validate "
+            + root
+            + "   (the tables are in "
+            + synth.tablesDir().getFileName()
+            + "/, images in samples/ and sweeps/)");
+    stdout.flush();
+    return report.errors() > 0 ? ExitCode.BAD_DATA : ExitCode.OK;
+  }
+
+  /** Empties an earlier demo folder; refuses a non-empty folder the demo did not write. */
+  private static void prepare(Path root) throws IOException {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new ResourceException("demo output is not a directory: " + root);
+    }
+    if (Files.isDirectory(root)) {
+      boolean empty;
+      try (Stream<Path> s = Files.list(root)) {
+        empty = s.findAny().isEmpty();
+      }
+      if (!empty && !Files.exists(root.resolve(MARKER))) {
+        throw new ResourceException(
+            "demo output "
+                + root
+                + " is not empty and was not written by the demo; choose another --out");
+      }
+      deleteTree(root);
+    }
+    Files.createDirectories(root);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+  }
+
+  private static void printTable(PrintWriter w, List<String[]> rows) {
+    String[] head = {"stage", "work", "time", "throughput"};
+    int[] width = new int[head.length];
+    for (int i = 0; i < head.length; i++) {
+      width[i] = head[i].length();
+      for (String[] r : rows) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    printRow(w, head, width);
+    String[] rule = new String[head.length];
+    for (int i = 0; i < head.length; i++) {
+      rule[i] = "-".repeat(width[i]);
+    }
+    printRow(w, rule, width);
+    for (String[] r : rows) {
+      printRow(w, r, width);
+    }
+  }
+
+  private static void printRow(PrintWriter w, String[] cells, int[] width) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < cells.length; i++) {
+      sb.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", cells[i]));
+    }
+    w.println(sb.toString().stripTrailing());
   }
 }

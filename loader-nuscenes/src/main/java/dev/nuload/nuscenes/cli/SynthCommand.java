@@ -20,13 +20,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "synth",
-    mixinStandardHelpOptions = true,
     description = {
       "Generates a synthetic nuScenes dataset: the 13 tables, map masks, sensor files"
           + " (samples/, sweeps/) and optionally official-style archives.",
       ""
     })
 public final class SynthCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin HelpOption helpOption;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--out", required = true, description = "Dataset root to write.")
@@ -58,7 +59,9 @@ public final class SynthCommand implements Callable<Integer> {
   @Option(
       names = "--lidar-points",
       defaultValue = "34000",
-      description = "Points per lidar sweep (default: ${DEFAULT-VALUE}).")
+      description =
+          "Most points per lidar sweep; like real sweeps each holds a few percent fewer"
+              + " (default: ${DEFAULT-VALUE}).")
   int lidarPoints;
 
   /** Creates the command. */

@@ -20,7 +20,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "validate",
-    mixinStandardHelpOptions = true,
     description = {
       "Checks a nuScenes dataset root: all 13 tables present and well-typed, unique tokens,"
           + " references resolve, prev/next chains consistent, one keyframe per channel per"
@@ -44,6 +43,8 @@ import picocli.CommandLine.Spec;
       "4:DATAROOT is not a directory"
     })
 public final class ValidateCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin HelpOption helpOption;
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DATAROOT", description = "dataset root folder.")

@@ -443,7 +443,10 @@ final class CameraRenderer {
           default -> {}
         }
         int tv = tex[((int) (s1 * 40 + 5000) & 1023) | (((int) (s2 * 40 + 5000) & 1023) << 10)];
-        float tk = tv * 0.08f;
+        // a millimetre-scale grain (paint, dirt) keeps close surfaces as detailed as real ones
+        int grain =
+            tex[((int) (s1 * 700 + 90000) & 1023) | (((int) (s2 * 700 + 90000) & 1023) << 10)];
+        float tk = tv * 0.08f + grain * 0.15f;
         put(i, (r + tk) * shade, (g + tk) * shade, (b + tk) * shade, vr * vignetteCol[u]);
       }
     }

@@ -203,7 +203,70 @@ final class Tracks {
     return rng.nextBoolean() ? v : -v;
   }
 
+  /** Ego body in the ego frame (origin at the rear axle): x from -1.0 to 3.3 m, y within 1.0 m. */
+  static final double EGO_REAR = -1.0;
+
+  static final double EGO_FRONT = 3.3;
+
+  static final double EGO_HALF_WIDTH = 1.0;
+
+  /** Minimum gap kept between any object and the ego body, metres. */
+  static final double CLEARANCE = 1.0;
+
+  /**
+   * Places an object so that it never overlaps the ego vehicle during the scene (real annotations
+   * never do): a placement that would is redrawn, further to the side after ten tries.
+   */
   private static Track place(SceneData d, Kind k, boolean leftHand, SplittableRandom rng) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      double extraLateral = attempt < 10 ? 0 : (attempt - 9) * 3.0;
+      Track t = placeOnce(d, k, leftHand, rng, extraLateral);
+      if (clearOfEgo(d, t)) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("no placement clear of the ego path for " + k.name());
+  }
+
+  /**
+   * Returns whether the object's footprint, grown by {@link #CLEARANCE}, stays off the ego body
+   * from half a second before the first sample to half a second after the last, in 0.1 s steps
+   * (separating-axis test of two rectangles).
+   */
+  static boolean clearOfEgo(SceneData d, Track t) {
+    double end = d.seconds(d.sampleTs[d.sampleTs.length - 1]) + 0.5;
+    double halfL = t.size[1] / 2 + CLEARANCE;
+    double halfW = t.size[0] / 2 + CLEARANCE;
+    double egoCx = (EGO_FRONT + EGO_REAR) / 2;
+    double egoHx = (EGO_FRONT - EGO_REAR) / 2;
+    for (double time = d.seconds(d.sampleTs[0]) - 0.5; time <= end; time += 0.1) {
+      double[] e = d.ego.at(time);
+      double[] p = t.center(time);
+      double c = Math.cos(e[2]);
+      double s = Math.sin(e[2]);
+      double dx = p[0] - e[0];
+      double dy = p[1] - e[1];
+      double ox = c * dx + s * dy - egoCx;
+      double oy = -s * dx + c * dy;
+      double phi = t.heading - e[2];
+      double cp = Math.abs(Math.cos(phi));
+      double sp = Math.abs(Math.sin(phi));
+      boolean separated =
+          Math.abs(ox) > egoHx + halfL * cp + halfW * sp
+              || Math.abs(oy) > EGO_HALF_WIDTH + halfL * sp + halfW * cp
+              || Math.abs(ox * Math.cos(phi) + oy * Math.sin(phi))
+                  > halfL + egoHx * cp + EGO_HALF_WIDTH * sp
+              || Math.abs(-ox * Math.sin(phi) + oy * Math.cos(phi))
+                  > halfW + egoHx * sp + EGO_HALF_WIDTH * cp;
+      if (!separated) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Track placeOnce(
+      SceneData d, Kind k, boolean leftHand, SplittableRandom rng, double extraLateral) {
     Track t = new Track();
     t.token = DatasetPlan.token(rng);
     t.kind = k;
@@ -262,6 +325,7 @@ final class Tracks {
       }
     }
     t.heading = Math.atan2(Math.sin(heading), Math.cos(heading));
+    l += Math.copySign(extraLateral, l);
     double c = Math.cos(e[2]);
     double s = Math.sin(e[2]);
     t.x0 = e[0] + f * c - l * s;

@@ -388,6 +388,52 @@ class SyntheticDatasetTest {
   }
 
   @Test
+  void shouldKeepEveryAnnotatedBoxOffTheEgoVehicle() {
+    Map<String, Map<String, Object>> samples = t.byToken("sample");
+    Map<String, Map<String, Object>> poses = t.byToken("ego_pose");
+    Map<String, String> channels = channelOfCalib();
+    Map<String, String> lidarPoseOfSample = new HashMap<>();
+    for (Map<String, Object> sd : t.table("sample_data")) {
+      if ((Boolean) sd.get("is_key_frame")
+          && "LIDAR_TOP".equals(channels.get((String) sd.get("calibrated_sensor_token")))) {
+        lidarPoseOfSample.put((String) sd.get("sample_token"), (String) sd.get("ego_pose_token"));
+      }
+    }
+    assertEquals(samples.size(), lidarPoseOfSample.size());
+    for (Map<String, Object> a : t.table("sample_annotation")) {
+      Map<String, Object> pose = poses.get(lidarPoseOfSample.get((String) a.get("sample_token")));
+      double[] e = numbers(pose.get("translation"));
+      double egoYaw = yaw(numbers(pose.get("rotation")));
+      double[] c = numbers(a.get("translation"));
+      double[] size = numbers(a.get("size"));
+      double phi = yaw(numbers(a.get("rotation"))) - egoYaw;
+      double dx = c[0] - e[0];
+      double dy = c[1] - e[1];
+      // box centre in the ego frame, relative to the centre of the ego body (x -1.0 .. 3.3)
+      double ox = Math.cos(egoYaw) * dx + Math.sin(egoYaw) * dy - 1.15;
+      double oy = -Math.sin(egoYaw) * dx + Math.cos(egoYaw) * dy;
+      double hl = size[1] / 2;
+      double hw = size[0] / 2;
+      double cp = Math.abs(Math.cos(phi));
+      double sp = Math.abs(Math.sin(phi));
+      boolean separated =
+          Math.abs(ox) > 2.15 + hl * cp + hw * sp
+              || Math.abs(oy) > 1.0 + hl * sp + hw * cp
+              || Math.abs(ox * Math.cos(phi) + oy * Math.sin(phi)) > hl + 2.15 * cp + 1.0 * sp
+              || Math.abs(-ox * Math.sin(phi) + oy * Math.cos(phi)) > hw + 2.15 * sp + 1.0 * cp;
+      assertTrue(separated, "annotation " + a.get("token") + " overlaps the ego vehicle");
+    }
+  }
+
+  private static double[] numbers(Object list) {
+    return ((List<?>) list).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+  }
+
+  private static double yaw(double[] q) {
+    return Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
+  }
+
+  @Test
   void shouldFormatLikePythonJsonDumpIndentZero() throws Exception {
     String s = Files.readString(report.tablesDir().resolve("sample.json"), StandardCharsets.UTF_8);
     assertTrue(s.startsWith("[\n{\n\"token\": \""), s.substring(0, 20));
