@@ -106,6 +106,11 @@ def test_map_masks_open_as_greyscale_images(mini, mini_db):
             assert min(im.size) > 0
 
 
+def test_nuload_validate_accepts_it_with_its_files(mini, nuload):
+    proc = nuload("validate", mini)
+    assert "0 errors, 0 warnings" in proc.stdout, proc.stdout
+
+
 def test_every_sample_data_file_exists(mini, mini_db):
     missing = [sd["filename"] for sd in mini_db.sample_data
                if not os.path.exists(os.path.join(mini, sd["filename"]))]
