@@ -70,6 +70,25 @@ final class ChronicleBackend {
     return new Reader<>(f, map);
   }
 
+  /**
+   * Chronicle compiles a small class with javac on first use, which needs jdk.compiler opened to
+   * the class path; name the options instead of surfacing a reflection error.
+   */
+  static RuntimeException withJvmOptionHint(RuntimeException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof java.lang.reflect.InaccessibleObjectException) {
+        return new IllegalStateException(
+            "Chronicle Map needs the JVM options"
+                + " --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED"
+                + " --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED (and the java.base"
+                + " opens of the nuload launcher): "
+                + c.getMessage(),
+            e);
+      }
+    }
+    return e;
+  }
+
   private record Reader<V>(Path file, ChronicleMap<String, V> map) implements TokenMap<V> {
     @Override
     public V get(String token) {
@@ -110,6 +129,8 @@ final class ChronicleBackend {
         this.map = builder.createPersistedTo(temp.toFile());
       } catch (IOException e) {
         throw TokenMaps.unchecked("cannot create token map " + temp, e);
+      } catch (RuntimeException e) {
+        throw withJvmOptionHint(e);
       }
     }
 

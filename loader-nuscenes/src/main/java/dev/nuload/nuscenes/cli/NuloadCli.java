@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       DemoCommand.class,
+      InfosCommand.class,
       SynthCommand.class,
       ValidateCommand.class,
       CommandLine.HelpCommand.class

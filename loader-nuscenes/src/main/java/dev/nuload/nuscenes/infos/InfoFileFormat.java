@@ -45,7 +45,11 @@ public interface InfoFileFormat {
    * @param createdBy tool and version.
    */
   record FileMeta(
-      String version, String split, String sourceFingerprint, String optionsJson, String createdBy) {}
+      String version,
+      String split,
+      String sourceFingerprint,
+      String optionsJson,
+      String createdBy) {}
 
   /** Receives the records of one file, in row order. */
   interface Sink extends AutoCloseable {

@@ -176,8 +176,7 @@ public final class InfosJob {
     } else {
       reason = staleReason(r.out(), old, r.version(), fp, options);
       if (reason == null) {
-        return new Result(
-            Outcome.UP_TO_DATE, null, r.out(), old.orElseThrow(), elapsed(t0));
+        return new Result(Outcome.UP_TO_DATE, null, r.out(), old.orElseThrow(), elapsed(t0));
       }
     }
     listener.info("infos: building (" + reason + ")");
@@ -359,8 +358,8 @@ public final class InfosJob {
         f.file().getFileName().toString(), kind, null, f.sizeBytes(), f.entries(), f.crc32c());
   }
 
-  private static void publish(
-      Path out, Path staging, InfosManifest m, Optional<InfosManifest> old) throws IOException {
+  private static void publish(Path out, Path staging, InfosManifest m, Optional<InfosManifest> old)
+      throws IOException {
     Files.deleteIfExists(out.resolve(InfosManifest.FILE_NAME));
     for (OutputFile f : m.files()) {
       Files.move(
