@@ -24,6 +24,7 @@ final class InfoParity {
   double maxAbs;
   double maxRel;
   final java.util.Map<String, Double> fieldMaxRel = new java.util.TreeMap<>();
+  final java.util.Map<String, Double> fieldMaxAbs = new java.util.TreeMap<>();
   private UnaryOperator<String> pathMapper = UnaryOperator.identity();
 
   /** Maps expected paths before comparing (for example to strip a data root prefix). */
@@ -254,6 +255,7 @@ final class InfoParity {
     double scale = Math.max(minScale, Math.max(Math.abs(x), Math.abs(a)));
     String field = at.replaceAll("\\[[0-9]+\\]", "").replaceAll("^.*\\.", "");
     fieldMaxRel.merge(field, scale > 0 ? d / scale : d, Math::max);
+    fieldMaxAbs.merge(field, d, Math::max);
     maxAbs = Math.max(maxAbs, d);
     if (scale > 0) {
       maxRel = Math.max(maxRel, d / scale);
@@ -283,6 +285,8 @@ final class InfoParity {
         + maxRel
         + "; max rel by field "
         + fieldMaxRel
+        + "; max abs by field "
+        + fieldMaxAbs
         + ")"
         + (diffs.isEmpty()
             ? ""
