@@ -1,10 +1,12 @@
 import os
 import pathlib
 import subprocess
+import sys
 
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "python"))  # the nuload package, without installing it
 SHARED = pathlib.Path(os.environ.get("NULOAD_SHARED_DIR", REPO.parent / "shared"))
 
 

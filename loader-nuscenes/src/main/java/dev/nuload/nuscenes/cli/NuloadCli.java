@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       DemoCommand.class,
+      ExampleInfosCommand.class,
+      InspectCommand.class,
       InfosCommand.class,
       SynthCommand.class,
       ValidateCommand.class,
