@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       ExampleInfosCommand.class,
       InspectCommand.class,
+      InfosCommand.class,
       SynthCommand.class,
       ValidateCommand.class,
       CommandLine.HelpCommand.class
