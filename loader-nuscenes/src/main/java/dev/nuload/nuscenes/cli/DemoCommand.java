@@ -3,6 +3,9 @@ package dev.nuload.nuscenes.cli;
 import dev.nuload.ExitCode;
 import dev.nuload.ResourceException;
 import dev.nuload.nuscenes.NuScenesVersion;
+import dev.nuload.nuscenes.infos.ArrowInfoFileFormat;
+import dev.nuload.nuscenes.infos.InfosJob;
+import dev.nuload.nuscenes.infos.InfosManifest;
 import dev.nuload.nuscenes.synth.SynthOptions;
 import dev.nuload.nuscenes.synth.SynthReport;
 import dev.nuload.nuscenes.synth.SyntheticDataset;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -36,8 +40,8 @@ import picocli.CommandLine.Spec;
     header = "Runs the whole pipeline on a small built-in synthetic dataset.",
     description = {
       "Stages today: synth (a v1.0-mini dataroot with camera JPEGs, lidar, radar and maps) ->"
-          + " validate (tables and files). Prints a summary of each stage with its time and"
-          + " throughput.",
+          + " validate (tables and files) -> infos (Arrow info files and token index in"
+          + " DIR/infos). Prints a summary of each stage with its time and throughput.",
       "",
       "The output folder is replaced when it holds an earlier demo; any other non-empty folder"
           + " is refused.",
@@ -54,6 +58,15 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
   /** Marker file that identifies a folder written by the demo, so it can be replaced safely. */
   static final String MARKER = ".nuload-demo";
+
+  private static final InfosJob.Listener QUIET_JOB =
+      new InfosJob.Listener() {
+        @Override
+        public void info(String line) {}
+
+        @Override
+        public void progress(String split, long done, long total) {}
+      };
 
   @Spec CommandSpec spec;
 
@@ -92,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
     prepare(root);
     List<String[]> rows = new ArrayList<>();
 
-    stdout.printf("demo: [1/2] synth v1.0-mini, %d scene(s) -> %s%n", scenes, root);
+    stdout.printf("demo: [1/3] synth v1.0-mini, %d scene(s) -> %s%n", scenes, root);
     stdout.flush();
     SynthReport synth =
         SyntheticDataset.generate(
@@ -117,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
           String.format(Locale.ROOT, "%.1f MB/s", synth.megabytesPerSecond())
         });
 
-    stdout.println("demo: [2/2] validate tables and files");
+    stdout.println("demo: [2/3] validate tables and files");
     stdout.flush();
     long t0 = System.nanoTime();
     ValidationReport report = new ValidationReport(5);
@@ -144,20 +157,56 @@ public final class DemoCommand implements Callable<Integer> {
         });
     if (report.errors() > 0) {
       report.print(stdout);
+      printTable(stdout, rows);
+      return ExitCode.BAD_DATA;
     }
+
+    Path infosDir = root.resolve("infos");
+    stdout.println("demo: [3/3] infos -> " + infosDir);
+    stdout.flush();
+    InfosJob.Result infos =
+        new InfosJob(new ArrowInfoFileFormat(), QUIET_JOB, "nuload " + NuloadVersion.version())
+            .run(
+                new InfosJob.Request(
+                    root, NuScenesVersion.MINI, List.of(), infosDir, 10, /*force*/ true));
+    InfosManifest.Summary sum = infos.manifest().summary();
+    long infoBytes = 0;
+    StringBuilder perSplit = new StringBuilder();
+    for (Map.Entry<String, Long> e : sum.samples().entrySet()) {
+      perSplit.append(perSplit.isEmpty() ? "" : ", ").append(e.getKey()).append(' ');
+      perSplit.append(e.getValue());
+    }
+    for (InfosManifest.OutputFile f : infos.manifest().files()) {
+      infoBytes += f.size();
+    }
+    long samples = sum.samples().values().stream().mapToLong(Long::longValue).sum();
+    rows.add(
+        new String[] {
+          "infos",
+          String.format(
+              Locale.ROOT,
+              "%s samples, %,d boxes; Arrow + token index %.1f MB",
+              perSplit,
+              sum.boxes(),
+              infoBytes / 1e6),
+          seconds(infos.elapsed().toNanos()),
+          String.format(Locale.ROOT, "%,.0f samples/s", samples / (infos.elapsed().toNanos() / 1e9))
+        });
 
     stdout.println();
     printTable(stdout, rows);
     stdout.println();
-    stdout.println("dataroot: " + root);
     stdout.println(
-        "next: ./nuload validate "
-            + root
-            + "   (the tables are in "
-            + synth.tablesDir().getFileName()
-            + "/, images in samples/ and sweeps/)");
+        "dataroot: " + root + "  (tables in v1.0-mini/, images in samples/ and sweeps/)");
+    stdout.println("infos:    " + infosDir);
+    stdout.println(
+        "next:     ./nuload inspect " + infosDir.resolve("nuscenes_infos_mini_train.arrow"));
+    stdout.println(
+        "          python3 -c \"import nuload.infos as i; print(len(i.load('"
+            + infosDir.resolve("nuscenes_infos_mini_val.arrow")
+            + "')['infos']))\"   (after pip install ./python)");
     stdout.flush();
-    return report.errors() > 0 ? ExitCode.BAD_DATA : ExitCode.OK;
+    return ExitCode.OK;
   }
 
   /** Empties an earlier demo folder; refuses a non-empty folder the demo did not write. */

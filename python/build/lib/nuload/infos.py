@@ -1,0 +1,323 @@
+"""Info files written by nuload (Arrow IPC, ``docs/format/infos-arrow.md``) as mmdet3d / PETR records.
+
+``load(path)`` returns exactly what the Python converters pickle (spec 2.4-2.11)::
+
+    {'infos': [record, ...], 'metadata': {'version': 'v1.0-trainval'}}
+
+with the same keys in the same order, Python lists where the pkl has lists and numpy arrays (same
+dtypes and shapes) where it has arrays. ``flavor='mmdet3d'`` puts the LiDAR sweeps under
+``sweeps`` (``nuscenes_infos_*.pkl``); ``flavor='petr'`` puts the PETRv2 camera sweeps there
+(``mmdet3d_nuscenes_30f_infos_*.pkl`` / Paddle3D), with their float32 ``intrinsics``,
+``extrinsics`` and ``lidar2img`` derived from the stored camera matrix and sensor-to-lidar
+transform with the very numpy operations of PETR's ``generate_sweep_pkl.py``.
+
+Paths are stored relative to the dataset root. With ``dataroot`` they are joined to it (the
+mmdet3d / PETR form); without, they stay relative (the Paddle3D form).
+
+The file is opened with ``pyarrow.memory_map``: ``open_table`` is zero-copy; ``load`` copies what
+it returns into ordinary (writable) Python and numpy objects.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+FORMAT_MAJOR = "1"
+"""Major version of the info file layout this module reads (``nuload.format_version``)."""
+
+CAM_ORDER = (
+    "CAM_FRONT",
+    "CAM_FRONT_RIGHT",
+    "CAM_FRONT_LEFT",
+    "CAM_BACK",
+    "CAM_BACK_LEFT",
+    "CAM_BACK_RIGHT",
+)
+"""``cams`` insertion order (the network's view order, spec 2.5)."""
+
+SWEEP_CAM_ORDER = (
+    "CAM_FRONT",
+    "CAM_FRONT_RIGHT",
+    "CAM_BACK_RIGHT",
+    "CAM_BACK",
+    "CAM_BACK_LEFT",
+    "CAM_FRONT_LEFT",
+)
+"""Camera order inside a camera-sweep entry (PETR generator order, spec 2.7)."""
+
+FLAVORS = ("mmdet3d", "petr")
+
+
+def _pa():
+    try:
+        import pyarrow as pa
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("nuload.infos needs pyarrow: pip install pyarrow") from e
+    return pa
+
+
+def open_table(path):
+    """Returns the whole info file as a ``pyarrow.Table`` backed by a memory map (zero-copy).
+
+    Args:
+        path: the ``.arrow`` file.
+    """
+    pa = _pa()
+    return pa.ipc.open_file(pa.memory_map(os.fspath(path), "r")).read_all()
+
+
+def file_metadata(schema) -> Dict[str, str]:
+    """Returns the schema metadata of an info file as a str -> str dict."""
+    return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+
+
+def load(path, flavor: str = "mmdet3d", dataroot: Optional[str] = None, lidar_token: bool = True):
+    """Loads an info file as the mmdet3d v0.x / PETR pickle structure.
+
+    Args:
+        path: the ``.arrow`` info file written by nuload.
+        flavor: ``'mmdet3d'`` (``sweeps`` = LiDAR sweeps) or ``'petr'`` (``sweeps`` = PETRv2
+            camera sweeps with float32 matrices).
+        dataroot: joined in front of every stored path when given; paths stay relative
+            (Paddle3D style) when None.
+        lidar_token: keep the ``lidar_token`` key (PETR / Paddle3D converters); False gives the
+            vanilla mmdet3d v0.17.1 record.
+
+    Returns:
+        ``{'infos': [record, ...], 'metadata': {'version': V}}``, records in file order.
+
+    Raises:
+        ValueError: naming the file when it is not a nuload info file of a supported version, or
+            when ``flavor`` is unknown.
+    """
+    if flavor not in FLAVORS:
+        raise ValueError(f"flavor must be one of {FLAVORS}, got {flavor!r}")
+    pa = _pa()
+    p = os.fspath(path)
+    try:
+        reader = pa.ipc.open_file(pa.memory_map(p, "r"))
+    except (pa.ArrowInvalid, OSError) as e:
+        raise ValueError(f"{p}: not a readable Arrow IPC file ({e})") from e
+    meta = file_metadata(reader.schema)
+    fv = meta.get("nuload.format_version")
+    if fv is None:
+        raise ValueError(f"{p}: schema metadata 'nuload.format_version' is missing (not a nuload info file?)")
+    if fv.split(".")[0] != FORMAT_MAJOR:
+        raise ValueError(f"{p}: info file format version {fv} is not supported (app={FORMAT_MAJOR} file={fv})")
+    join = (lambda rel: os.path.join(dataroot, rel)) if dataroot is not None else (lambda rel: rel)
+    infos: List[dict] = []
+    for b in range(reader.num_record_batches):
+        infos.extend(_batch_records(reader.get_batch(b), flavor, join, lidar_token))
+    return {"infos": infos, "metadata": {"version": meta["nusc.version"]}}
+
+
+# ----------------------------------------------------------------------------- column helpers
+
+
+def _fixed(arr, *shape):
+    """FixedSizeList<float64> array -> writable float64 ndarray (len, *shape)."""
+    vals = arr.flatten().to_numpy(zero_copy_only=False)
+    return np.array(vals, dtype=np.float64).reshape((len(arr),) + shape)
+
+
+def _list_offsets(arr):
+    off = arr.offsets.to_numpy()
+    return off - off[0]
+
+
+def _sensor_columns(struct, camera: bool):
+    cols = {
+        "type": struct.field("type").to_pylist(),
+        "data_path": struct.field("data_path").to_pylist(),
+        "sample_data_token": struct.field("sample_data_token").to_pylist(),
+        "sensor2ego_translation": _fixed(struct.field("sensor2ego_translation"), 3).tolist(),
+        "sensor2ego_rotation": _fixed(struct.field("sensor2ego_rotation"), 4).tolist(),
+        "ego2global_translation": _fixed(struct.field("ego2global_translation"), 3).tolist(),
+        "ego2global_rotation": _fixed(struct.field("ego2global_rotation"), 4).tolist(),
+        "timestamp": struct.field("timestamp").to_pylist(),
+        "sensor2lidar_rotation": _fixed(struct.field("sensor2lidar_rotation"), 3, 3),
+        "sensor2lidar_translation": _fixed(struct.field("sensor2lidar_translation"), 3),
+    }
+    if camera:
+        cols["cam_intrinsic"] = _fixed(struct.field("cam_intrinsic"), 3, 3)
+    return cols
+
+
+def _sensor_entry(c, i, join, camera: bool) -> dict:
+    # key order of obtain_sensor2top (+ cam_intrinsic for cameras)
+    e = {
+        "data_path": join(c["data_path"][i]),
+        "type": c["type"][i],
+        "sample_data_token": c["sample_data_token"][i],
+        "sensor2ego_translation": c["sensor2ego_translation"][i],
+        "sensor2ego_rotation": c["sensor2ego_rotation"][i],
+        "ego2global_translation": c["ego2global_translation"][i],
+        "ego2global_rotation": c["ego2global_rotation"][i],
+        "timestamp": c["timestamp"][i],
+        "sensor2lidar_rotation": c["sensor2lidar_rotation"][i].copy(),
+        "sensor2lidar_translation": c["sensor2lidar_translation"][i].copy(),
+    }
+    if camera:
+        e["cam_intrinsic"] = c["cam_intrinsic"][i].copy()
+    return e
+
+
+def petr_matrices(cam_intrinsic, sensor2lidar_rotation, sensor2lidar_translation):
+    """PETR's ``intrinsics``, ``extrinsics``, ``lidar2img`` (float32, (M,4,4) each), spec 2.5.3.
+
+    The operations are those of PETR ``generate_sweep_pkl.py`` ``add_frame``, batched over M
+    frames: ``lidar2cam_r = inv(R)``, ``lidar2cam_t = t @ lidar2cam_r.T``, ``E[:3,:3] =
+    lidar2cam_r.T``, ``E[3,:3] = -lidar2cam_t``, ``viewpad`` = K in a 4x4 identity,
+    ``lidar2img = viewpad @ E.T``; each cast to float32 at the end.
+    """
+    k = np.asarray(cam_intrinsic, dtype=np.float64).reshape(-1, 3, 3)
+    r = np.asarray(sensor2lidar_rotation, dtype=np.float64).reshape(-1, 3, 3)
+    t = np.asarray(sensor2lidar_translation, dtype=np.float64).reshape(-1, 3)
+    m = len(r)
+    lidar2cam_r = np.linalg.inv(r)
+    lidar2cam_t = np.matmul(t[:, None, :], np.swapaxes(lidar2cam_r, 1, 2))[:, 0, :]
+    ext = np.broadcast_to(np.eye(4), (m, 4, 4)).copy()
+    ext[:, :3, :3] = np.swapaxes(lidar2cam_r, 1, 2)
+    ext[:, 3, :3] = -lidar2cam_t
+    viewpad = np.broadcast_to(np.eye(4), (m, 4, 4)).copy()
+    viewpad[:, :3, :3] = k
+    lidar2img = np.matmul(viewpad, np.swapaxes(ext, 1, 2))
+    return viewpad.astype(np.float32), ext.astype(np.float32), lidar2img.astype(np.float32)
+
+
+def _gt(names, boxes, vel, nl, nr, valid):
+    """The annotation arrays with the converter's dtypes, including its N = 0 quirks."""
+    n = len(names)
+    if n == 0:
+        # np.array([]) is float64: gt_names, num_*_pts and the velocity start that way
+        return {
+            "gt_boxes": np.zeros((0, 7), dtype=np.float64),
+            "gt_names": np.array([]),
+            "gt_velocity": np.array([]).reshape(-1, 2),
+            "num_lidar_pts": np.array([]),
+            "num_radar_pts": np.array([]),
+            "valid_flag": np.array([], dtype=bool).reshape(-1),
+        }
+    return {
+        "gt_boxes": boxes.copy(),
+        "gt_names": np.array(names),
+        "gt_velocity": vel.copy(),
+        "num_lidar_pts": np.array(nl.tolist()),
+        "num_radar_pts": np.array(nr.tolist()),
+        "valid_flag": np.array(valid, dtype=bool).reshape(-1),
+    }
+
+
+def _batch_records(batch, flavor, join, lidar_token):
+    n = batch.num_rows
+    col = batch.column
+    names = batch.schema.names
+    token = col(names.index("token")).to_pylist()
+    lidar_tok = col(names.index("lidar_token")).to_pylist()
+    lidar_path = col(names.index("lidar_path")).to_pylist()
+    timestamp = col(names.index("timestamp")).to_pylist()
+    l2e_t = _fixed(col(names.index("lidar2ego_translation")), 3).tolist()
+    l2e_r = _fixed(col(names.index("lidar2ego_rotation")), 4).tolist()
+    e2g_t = _fixed(col(names.index("ego2global_translation")), 3).tolist()
+    e2g_r = _fixed(col(names.index("ego2global_rotation")), 4).tolist()
+
+    cams_arr = col(names.index("cams"))
+    ncam = cams_arr.type.list_size
+    cams = _sensor_columns(cams_arr.flatten(), camera=True)
+
+    if flavor == "mmdet3d":
+        ls = col(names.index("lidar_sweeps"))
+        ls_off = _list_offsets(ls)
+        ls_cols = _sensor_columns(ls.flatten(), camera=False)
+    else:
+        cs = col(names.index("camera_sweeps"))
+        cs_off = _list_offsets(cs)
+        frames = cs.flatten().flatten()
+        nfr = cs.type.value_type.list_size
+        fr = {
+            "channel": frames.field("channel").to_pylist(),
+            "is_key_frame": frames.field("is_key_frame").to_pylist(),
+            "data_path": frames.field("data_path").to_pylist(),
+            "timestamp": frames.field("timestamp").to_pylist(),
+            "sample_token": frames.field("sample_token").to_pylist(),
+            "R": _fixed(frames.field("sensor2lidar_rotation"), 3, 3),
+            "t": _fixed(frames.field("sensor2lidar_translation"), 3),
+        }
+        k = _fixed(frames.field("cam_intrinsic"), 3, 3)
+        fr["intrinsics"], fr["extrinsics"], fr["lidar2img"] = petr_matrices(k, fr["R"], fr["t"])
+
+    annotated = "gt_boxes" in names
+    if annotated:
+        def lst(name):
+            a = col(names.index(name))
+            return _list_offsets(a), a.flatten()
+
+        gb_off, gb = lst("gt_boxes")
+        boxes = _fixed(gb, 7)
+        gn_off, gn = lst("gt_names")
+        gnames = gn.to_pylist()
+        gv_off, gv = lst("gt_velocity")
+        vel = _fixed(gv, 2)
+        nl_off, nl = lst("num_lidar_pts")
+        nlv = np.asarray(nl.to_numpy(zero_copy_only=False), dtype=np.int64)
+        nr_off, nr = lst("num_radar_pts")
+        nrv = np.asarray(nr.to_numpy(zero_copy_only=False), dtype=np.int64)
+        vf_off, vf = lst("valid_flag")
+        vfv = np.asarray(vf.to_numpy(zero_copy_only=False), dtype=bool)
+
+    out = []
+    for i in range(n):
+        rec: Dict[str, Any] = {}
+        if lidar_token:
+            rec["lidar_token"] = lidar_tok[i]
+        rec["lidar_path"] = join(lidar_path[i])
+        rec["token"] = token[i]
+        if flavor == "mmdet3d":
+            rec["sweeps"] = [
+                _sensor_entry(ls_cols, j, join, camera=False) for j in range(ls_off[i], ls_off[i + 1])
+            ]
+        else:
+            sweeps = []
+            for e in range(cs_off[i], cs_off[i + 1]):
+                entry = {}
+                for f in range(e * nfr, (e + 1) * nfr):
+                    entry[fr["channel"][f]] = {
+                        "is_key_frame": fr["is_key_frame"][f],
+                        "data_path": join(fr["data_path"][f]),
+                        "type": "camera",
+                        "timestamp": fr["timestamp"][f],
+                        # PETR/Paddle3D store the *sample* token under this key (spec 2.7)
+                        "sample_data_token": fr["sample_token"][f],
+                        "sensor2lidar_rotation": fr["R"][f].copy(),
+                        "sensor2lidar_translation": fr["t"][f].copy(),
+                        "intrinsics": fr["intrinsics"][f].copy(),
+                        "extrinsics": fr["extrinsics"][f].copy(),
+                        "lidar2img": fr["lidar2img"][f].copy(),
+                    }
+                sweeps.append(entry)
+            rec["sweeps"] = sweeps
+        rec["cams"] = {
+            cams["type"][i * ncam + j]: _sensor_entry(cams, i * ncam + j, join, camera=True)
+            for j in range(ncam)
+        }
+        rec["lidar2ego_translation"] = l2e_t[i]
+        rec["lidar2ego_rotation"] = l2e_r[i]
+        rec["ego2global_translation"] = e2g_t[i]
+        rec["ego2global_rotation"] = e2g_r[i]
+        rec["timestamp"] = timestamp[i]
+        if annotated:
+            rec.update(
+                _gt(
+                    gnames[gn_off[i] : gn_off[i + 1]],
+                    boxes[gb_off[i] : gb_off[i + 1]],
+                    vel[gv_off[i] : gv_off[i + 1]],
+                    nlv[nl_off[i] : nl_off[i + 1]],
+                    nrv[nr_off[i] : nr_off[i + 1]],
+                    vfv[vf_off[i] : vf_off[i + 1]],
+                )
+            )
+        out.append(rec)
+    return out
