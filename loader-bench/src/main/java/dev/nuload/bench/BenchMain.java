@@ -1,0 +1,125 @@
+package dev.nuload.bench;
+
+import dev.nuload.bench.infos.InfosEndToEnd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nuload bench}: runs each stage's nuload implementation and its baseline alternately in one
+ * invocation and reports medians, spreads and ratios. Stages available today: {@code infos}.
+ */
+@Command(
+    name = "nuload bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs nuload and the tool people use today side by side (A B A B ...) on the same"
+          + " inputs and writes bench-results.json and bench-report.md.",
+      "Stages available: infos (tables -> info files, vs a numpy implementation of the"
+          + " converter). extract, decode and serve come with their stages.",
+      ""
+    })
+public final class BenchMain implements Callable<Integer> {
+  @Option(
+      names = "--stages",
+      split = ",",
+      defaultValue = "infos",
+      description = "stages to run (default: ${DEFAULT-VALUE}).")
+  List<String> stages;
+
+  @Option(
+      names = "--out",
+      defaultValue = "bench-out",
+      description = "where results go (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "--quick",
+      description = "smaller inputs and fewer rounds (a few minutes on 2 cores).")
+  boolean quick;
+
+  @Option(names = "--rounds", description = "A/B rounds per stage (default: 3, or 1 with --quick).")
+  Integer rounds;
+
+  @Option(
+      names = "--scale-scenes",
+      description =
+          "scenes of the synthetic v1.0-trainval metadata for the absolute figures"
+              + " (default: 850, or 170 with --quick).")
+  Integer scaleScenes;
+
+  @Option(
+      names = "--baseline-scenes",
+      description =
+          "scenes of the dataset on which nuload and the baseline run side by side"
+              + " (default: 85, or 20 with --quick).")
+  Integer baselineScenes;
+
+  @Option(
+      names = "--work",
+      description = "scratch folder for generated inputs (default: OUT/work).")
+  Path work;
+
+  /** Creates the command (picocli fills the fields). */
+  public BenchMain() {}
+
+  @Override
+  public Integer call() throws Exception {
+    Files.createDirectories(out);
+    Path scratch = work != null ? work : out.resolve("work");
+    Map<String, Object> stageResults = new LinkedHashMap<>();
+    List<String> report = new ArrayList<>();
+    for (String stage : stages) {
+      switch (stage) {
+        case "infos" -> {
+          InfosEndToEnd bench =
+              new InfosEndToEnd(
+                  scratch.resolve("infos"),
+                  scaleScenes != null ? scaleScenes : quick ? 170 : 850,
+                  baselineScenes != null ? baselineScenes : quick ? 20 : 85,
+                  rounds != null ? rounds : quick ? 1 : 3);
+          InfosEndToEnd.Result r = bench.run(System.err::println);
+          stageResults.put("infos", r.json());
+          report.addAll(r.markdown());
+        }
+        default ->
+            throw new CommandLine.ParameterException(
+                new CommandLine(this),
+                "stage '" + stage + "' is not available yet (available: infos)");
+      }
+    }
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("machine", Machine.describe());
+    results.put("stages", stageResults);
+    Files.writeString(out.resolve("bench-results.json"), Json.write(results) + "\n");
+    List<String> md = new ArrayList<>();
+    md.add("# nuload bench");
+    md.add("");
+    md.addAll(Machine.markdown());
+    md.add("");
+    md.addAll(report);
+    Files.writeString(out.resolve("bench-report.md"), String.join("\n", md) + "\n");
+    System.out.println(String.join("\n", report));
+    System.out.println(
+        "bench: wrote " + out.resolve("bench-report.md") + " and bench-results.json");
+    return 0;
+  }
+
+  /**
+   * Runs the benchmark harness.
+   *
+   * @param args the command line.
+   * @throws IOException never (declared for the callers of picocli).
+   */
+  public static void main(String[] args) throws IOException {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+}
