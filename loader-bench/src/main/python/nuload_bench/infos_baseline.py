@@ -35,7 +35,17 @@ def main(dataroot, version, outdir):
     wall = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"records": counts, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-                      "max_rss_mib": usage.ru_maxrss / 1024}))
+                      "max_rss_mib": peak_rss_mib()}))
+
+
+def peak_rss_mib():
+    """VmHWM of this process image. (ru_maxrss is not used: a child spawned by a JVM inherits the
+    JVM's high-water mark there.)"""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@ package dev.nuload.nuscenes.info;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.nuload.nuscenes.geom.RigidTransform;
 import dev.nuload.nuscenes.info.InfoRecord.Annotations;
 import dev.nuload.nuscenes.info.InfoRecord.CameraSweep;
 import dev.nuload.nuscenes.info.InfoRecord.CameraSweepFrame;
@@ -113,7 +114,7 @@ public final class InfoArrowExamples {
               vec(rnd, 3, 1000),
               quat(rnd),
               t,
-              rotation(quat(rnd)),
+              RigidTransform.rotationMatrix(quat(rnd)),
               vec(rnd, 3, 1),
               intrinsic(rnd)));
     }
@@ -130,7 +131,7 @@ public final class InfoArrowExamples {
               vec(rnd, 3, 1000),
               quat(rnd),
               t,
-              rotation(quat(rnd)),
+              RigidTransform.rotationMatrix(quat(rnd)),
               vec(rnd, 3, 1),
               null));
     }
@@ -141,7 +142,7 @@ public final class InfoArrowExamples {
       for (String c : InfoSchema.SWEEP_CAM_ORDER) {
         long t = ts - (e + 1) * 83_333L;
         double[] k = intrinsic(rnd);
-        double[] r = rotation(quat(rnd));
+        double[] r = RigidTransform.rotationMatrix(quat(rnd));
         double[] tr = vec(rnd, 3, 1);
         frames.add(
             new CameraSweepFrame(
@@ -220,24 +221,6 @@ public final class InfoArrowExamples {
       q[i] /= norm;
     }
     return q;
-  }
-
-  private static double[] rotation(double[] q) {
-    double w = q[0];
-    double x = q[1];
-    double y = q[2];
-    double z = q[3];
-    return new double[] {
-      1 - 2 * (y * y + z * z),
-      2 * (x * y - w * z),
-      2 * (x * z + w * y),
-      2 * (x * y + w * z),
-      1 - 2 * (x * x + z * z),
-      2 * (y * z - w * x),
-      2 * (x * z - w * y),
-      2 * (y * z + w * x),
-      1 - 2 * (x * x + y * y)
-    };
   }
 
   private static double[] intrinsic(SplittableRandom rnd) {

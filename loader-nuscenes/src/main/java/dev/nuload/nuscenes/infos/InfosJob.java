@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
@@ -249,6 +251,30 @@ public final class InfosJob {
     return names.isEmpty() ? "table list" : String.join(", ", names);
   }
 
+  /** Waits for the sample_data index thread and rethrows its failure as it was. */
+  private static TokenMapFile joinIndex(Thread thread, CompletableFuture<TokenMapFile> result)
+      throws IOException {
+    try {
+      thread.join();
+      return result.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing the sample_data token index", e);
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("sample_data token index failed: " + c, c);
+    }
+  }
+
   private InfosManifest build(
       Request r,
       NuScenesTables tables,
@@ -269,6 +295,7 @@ public final class InfosJob {
     }
     Path out = r.out();
     Path staging = out.resolve(STAGING_PREFIX + ProcessHandle.current().pid());
+    Thread sdThread = null;
     try {
       Files.createDirectories(out);
       deleteTree(staging);
@@ -281,6 +308,21 @@ public final class InfosJob {
               "{\"max_sweeps\":%d,\"splits\":[%s]}",
               r.maxSweeps(),
               String.join(",", options.splits().stream().map(s -> "\"" + s + "\"").toList()));
+      // The sample_data index needs only the tables: write it on its own thread while the info
+      // files are built, so the two overlap (the builder does not keep both cores busy).
+      Path sdFile = staging.resolve(NuScenesTokenIndex.SAMPLE_DATA_FILE);
+      CompletableFuture<TokenMapFile> sdFuture = new CompletableFuture<>();
+      sdThread =
+          Thread.ofPlatform()
+              .name("nuload-sample-data-index")
+              .start(
+                  () -> {
+                    try {
+                      sdFuture.complete(NuScenesTokenIndex.writeSampleData(tables, sdFile));
+                    } catch (Throwable e) {
+                      sdFuture.completeExceptionally(e);
+                    }
+                  });
       TokenMapFile sampleMap;
       try (TokenMapWriter<Long> sw =
           NuScenesTokenIndex.sampleWriter(staging.resolve(NuScenesTokenIndex.SAMPLE_FILE), total)) {
@@ -320,10 +362,8 @@ public final class InfosJob {
         }
         sampleMap = sw.commit();
       }
-      listener.info("infos: writing the sample_data token index");
-      TokenMapFile sdMap =
-          NuScenesTokenIndex.writeSampleData(
-              tables, staging.resolve(NuScenesTokenIndex.SAMPLE_DATA_FILE));
+      listener.info("infos: finishing the sample_data token index");
+      TokenMapFile sdMap = joinIndex(sdThread, sdFuture);
       files.add(indexEntry(sampleMap, InfosManifest.KIND_SAMPLE_INDEX));
       files.add(indexEntry(sdMap, InfosManifest.KIND_SAMPLE_DATA_INDEX));
 
@@ -345,6 +385,18 @@ public final class InfosJob {
     } catch (IOException e) {
       throw new UncheckedIOException("infos: cannot write " + out + ": " + e.getMessage(), e);
     } finally {
+      // never delete the staging folder under the index thread's feet
+      boolean interrupted = false;
+      while (sdThread != null && sdThread.isAlive()) {
+        try {
+          sdThread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       try {
         deleteTree(staging);
       } catch (IOException ignored) {

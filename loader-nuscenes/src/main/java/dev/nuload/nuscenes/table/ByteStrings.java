@@ -32,21 +32,28 @@ class ByteStrings {
   int add(char[] chars, int off, int len) {
     ensureData(len * 3 + 1);
     if (len >= 2 && (len & 1) == 0 && isLowerHex(chars, off, len)) {
-      data[used++] = PACKED;
+      // locals, not fields, in the hot loops: the JIT keeps them in registers
+      byte[] d = data;
+      int u = used;
+      d[u++] = PACKED;
       for (int i = 0; i < len; i += 2) {
-        data[used++] = (byte) ((digit(chars[off + i]) << 4) | digit(chars[off + i + 1]));
+        d[u++] = (byte) ((digit(chars[off + i]) << 4) | digit(chars[off + i + 1]));
       }
+      used = u;
     } else {
       int start = used;
       boolean ascii = true;
+      byte[] d = data;
+      int u = used;
       for (int i = 0; i < len; i++) {
         char c = chars[off + i];
         if (c >= 0x80) {
           ascii = false;
           break;
         }
-        data[used++] = (byte) c;
+        d[u++] = (byte) c;
       }
+      used = u;
       if (!ascii) {
         used = start;
         byte[] b = new String(chars, off, len).getBytes(StandardCharsets.UTF_8);
