@@ -3,7 +3,7 @@ package dev.nuload.nuscenes.infos;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import dev.nuload.nuscenes.JsonValues;
 import dev.nuload.nuscenes.infos.SourceFingerprint.TableStamp;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -259,7 +259,7 @@ public record InfosManifest(
       return Optional.empty();
     }
     try (JsonParser p = new JsonFactory().createParser(file.toFile())) {
-      Object tree = readValue(p, p.nextToken());
+      Object tree = JsonValues.read(p, p.nextToken());
       return Optional.of(fromTree(asMap(tree)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
@@ -355,55 +355,5 @@ public record InfosManifest(
       throw new IllegalArgumentException("expected an array");
     }
     return (List<Object>) o;
-  }
-
-  /**
-   * Reads one JSON value into maps, lists, strings, numbers, booleans and nulls.
-   *
-   * @param p the parser, positioned on the value's first token.
-   * @param t that token.
-   * @return the value.
-   * @throws IOException on malformed JSON.
-   */
-  static Object readValue(JsonParser p, JsonToken t) throws IOException {
-    if (t == null) {
-      throw new IOException("unexpected end of JSON");
-    }
-    switch (t) {
-      case START_OBJECT -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-          String name = p.currentName();
-          m.put(name, readValue(p, p.nextToken()));
-        }
-        return m;
-      }
-      case START_ARRAY -> {
-        List<Object> l = new ArrayList<>();
-        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-          l.add(readValue(p, e));
-        }
-        return l;
-      }
-      case VALUE_STRING -> {
-        return p.getText();
-      }
-      case VALUE_NUMBER_INT -> {
-        return p.getLongValue();
-      }
-      case VALUE_NUMBER_FLOAT -> {
-        return p.getDoubleValue();
-      }
-      case VALUE_TRUE -> {
-        return Boolean.TRUE;
-      }
-      case VALUE_FALSE -> {
-        return Boolean.FALSE;
-      }
-      case VALUE_NULL -> {
-        return null;
-      }
-      default -> throw new IOException("unexpected JSON token " + t);
-    }
   }
 }

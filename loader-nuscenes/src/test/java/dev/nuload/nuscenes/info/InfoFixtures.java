@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import dev.nuload.nuscenes.JsonValues;
 import dev.nuload.nuscenes.NuScenesVersion;
 import dev.nuload.nuscenes.synth.SynthOptions;
 import dev.nuload.nuscenes.synth.SyntheticDataset;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -108,50 +107,9 @@ final class InfoFixtures {
   static Object readJson(Path file) {
     try (JsonParser p = FACTORY.createParser(file.toFile())) {
       p.nextToken();
-      return value(p);
+      return JsonValues.read(p, p.currentToken());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Object value(JsonParser p) throws IOException {
-    JsonToken tok = p.currentToken();
-    switch (tok) {
-      case START_OBJECT -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String k = p.currentName();
-          p.nextToken();
-          m.put(k, value(p));
-        }
-        return m;
-      }
-      case START_ARRAY -> {
-        List<Object> l = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          l.add(value(p));
-        }
-        return l;
-      }
-      case VALUE_STRING -> {
-        return p.getText();
-      }
-      case VALUE_NUMBER_INT -> {
-        return p.getLongValue();
-      }
-      case VALUE_NUMBER_FLOAT -> {
-        return p.getDoubleValue();
-      }
-      case VALUE_TRUE -> {
-        return Boolean.TRUE;
-      }
-      case VALUE_FALSE -> {
-        return Boolean.FALSE;
-      }
-      case VALUE_NULL -> {
-        return null;
-      }
-      default -> throw new IOException("unexpected JSON token " + tok);
     }
   }
 }

@@ -2,12 +2,10 @@ package dev.nuload.nuscenes.synth;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import dev.nuload.nuscenes.JsonValues;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +26,8 @@ final class JsonTables {
           try (JsonParser p = FACTORY.createParser(dir.resolve(n + ".json").toFile())) {
             p.nextToken();
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> l = (List<Map<String, Object>>) value(p);
+            List<Map<String, Object>> l =
+                (List<Map<String, Object>>) JsonValues.read(p, p.currentToken());
             return l;
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -42,45 +41,5 @@ final class JsonTables {
       m.put((String) r.get("token"), r);
     }
     return m;
-  }
-
-  private static Object value(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    switch (t) {
-      case START_ARRAY -> {
-        List<Object> l = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          l.add(value(p));
-        }
-        return l;
-      }
-      case START_OBJECT -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        while (p.nextToken() != JsonToken.END_OBJECT) {
-          String k = p.currentName();
-          p.nextToken();
-          m.put(k, value(p));
-        }
-        return m;
-      }
-      case VALUE_STRING -> {
-        return p.getText();
-      }
-      case VALUE_NUMBER_INT -> {
-        return p.getLongValue();
-      }
-      case VALUE_NUMBER_FLOAT -> {
-        return p.getDoubleValue();
-      }
-      case VALUE_TRUE -> {
-        return Boolean.TRUE;
-      }
-      case VALUE_FALSE -> {
-        return Boolean.FALSE;
-      }
-      default -> {
-        return null;
-      }
-    }
   }
 }
