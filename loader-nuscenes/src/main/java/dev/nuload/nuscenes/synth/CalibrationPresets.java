@@ -1,5 +1,6 @@
 package dev.nuload.nuscenes.synth;
 
+import dev.nuload.nuscenes.info.Geometry;
 import java.util.SplittableRandom;
 
 /**
@@ -138,7 +139,7 @@ public final class CalibrationPresets {
       q = new double[] {Math.cos(yaw / 2), 0.0, 0.0, Math.sin(yaw / 2)};
     } else {
       double[] d = {1, 0.001 * gauss(rng), 0.001 * gauss(rng), 0.001 * gauss(rng)};
-      q = Quaternions.normalize(Quaternions.multiply(b.rotation(), d));
+      q = Quaternions.normalize(Geometry.quatMultiply(b.rotation(), d));
     }
     double[][] kk = null;
     if (b.intrinsic() != null) {

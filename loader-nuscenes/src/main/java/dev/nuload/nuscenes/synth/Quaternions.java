@@ -1,17 +1,11 @@
 package dev.nuload.nuscenes.synth;
 
-/** Small quaternion helpers ({@code [w, x, y, z]}, Hamilton product). */
+/**
+ * Quaternion constructors for the generator ({@code [w, x, y, z]}); products and inverses are in
+ * {@link dev.nuload.nuscenes.info.Geometry}.
+ */
 final class Quaternions {
   private Quaternions() {}
-
-  static double[] multiply(double[] a, double[] b) {
-    return new double[] {
-      a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3],
-      a[0] * b[1] + a[1] * b[0] + a[2] * b[3] - a[3] * b[2],
-      a[0] * b[2] - a[1] * b[3] + a[2] * b[0] + a[3] * b[1],
-      a[0] * b[3] + a[1] * b[2] - a[2] * b[1] + a[3] * b[0]
-    };
-  }
 
   static double[] normalize(double[] q) {
     double n = Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
