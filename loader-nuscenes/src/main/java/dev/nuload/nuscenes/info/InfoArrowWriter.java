@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -190,7 +191,11 @@ public final class InfoArrowWriter implements AutoCloseable, Consumer<InfoRecord
     root.setRowCount(pending);
     file.writeBatch();
     pending = 0;
-    root.allocateNew();
+    // Keep the buffers, which have grown to one batch's size, instead of reallocating them:
+    // reset() zeroes them and makes the vectors empty again.
+    for (FieldVector v : root.getFieldVectors()) {
+      v.reset();
+    }
   }
 
   /**
