@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs nuload and the tool people use today side by side (A B A B ...) on the same"
-          + " inputs and writes bench-results.json and bench-report.md.",
+          + " inputs and writes bench-results.json, bench-report.md and one SVG chart per stage.",
       "Stages available: infos (tables -> info files, vs a numpy implementation of the"
           + " converter). extract, decode and serve come with their stages.",
       ""
@@ -87,6 +87,7 @@ public final class BenchMain implements Callable<Integer> {
                   baselineScenes != null ? baselineScenes : quick ? 20 : 85,
                   rounds != null ? rounds : quick ? 1 : 3);
           InfosEndToEnd.Result r = bench.run(System.err::println);
+          r.writeChart(out);
           stageResults.put("infos", r.json());
           report.addAll(r.markdown());
         }

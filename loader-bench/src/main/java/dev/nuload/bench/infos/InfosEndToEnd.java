@@ -1,5 +1,7 @@
 package dev.nuload.bench.infos;
 
+import dev.nuload.bench.report.BarChart;
+import dev.nuload.bench.report.Kind;
 import dev.nuload.nuscenes.NuScenesVersion;
 import dev.nuload.nuscenes.infos.ArrowInfoFileFormat;
 import dev.nuload.nuscenes.infos.InfosJob;
@@ -35,6 +37,9 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class InfosEndToEnd {
+  /** File name of the stage chart in the report folder. */
+  public static final String CHART = "infos.svg";
+
   private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\": ([0-9.eE+-]+)");
 
   private final Path work;
@@ -125,11 +130,43 @@ public final class InfosEndToEnd {
       md.add(
           String.format(
               Locale.ROOT,
-              "At scale (%d samples of synthetic v1.0-trainval metadata): %s; goal for 850"
-                  + " scenes: under 30 s and 4 GiB heap on 2 cores.",
+              "At scale (%d samples of synthetic v1.0-trainval metadata, %d runs); goal for 850"
+                  + " scenes: under 30 s and 4 GiB heap on 2 cores:",
               scaleSamples,
-              row("nuload infos", scale, "heap").replace("|", " ").trim()));
+              scale.size()));
+      md.add("");
+      md.add("| tool | wall s (median, min-max) | CPU s (median) | peak memory MiB (median) |");
+      md.add("|---|---|---|---|");
+      md.add(row("nuload infos", scale, "heap"));
+      md.add("");
+      md.add("![infos chart](" + CHART + ")");
       return md;
+    }
+
+    /**
+     * Writes the stage's chart ({@value #CHART}): wall time of nuload and the baseline side by
+     * side, medians with min-max whiskers.
+     *
+     * @param out the report folder.
+     * @throws IOException if the chart cannot be written.
+     */
+    public void writeChart(Path out) throws IOException {
+      BarChart.write(
+          out.resolve(CHART),
+          String.format(Locale.ROOT, "infos: tables -> info files, %d samples", sideSamples),
+          "wall seconds, median and min-max (lower is better)",
+          List.of(
+              bar("nuload infos", Kind.NULOAD, nuload),
+              bar("numpy converter", Kind.BASELINE, baseline)));
+    }
+
+    private static BarChart.Bar bar(String label, Kind kind, List<Run> runs) {
+      return new BarChart.Bar(
+          label,
+          kind,
+          median(runs, Run::wallSeconds),
+          runs.stream().mapToDouble(Run::wallSeconds).min().orElse(Double.NaN),
+          runs.stream().mapToDouble(Run::wallSeconds).max().orElse(Double.NaN));
     }
 
     private static String row(String name, List<Run> runs, String memoryKind) {
