@@ -68,19 +68,7 @@ public final class BarChart {
     int plotHeight = bars.size() * (BAR_HEIGHT + BAR_GAP);
     int height = TOP + plotHeight + 70;
     StringBuilder s = new StringBuilder();
-    s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-        .append(WIDTH)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" viewBox=\"0 0 ")
-        .append(WIDTH)
-        .append(' ')
-        .append(height)
-        .append("\" font-family=\"sans-serif\" font-size=\"13\">\n");
-    s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    s.append("<text x=\"12\" y=\"24\" font-size=\"16\" font-weight=\"bold\">")
-        .append(Svg.esc(title))
-        .append("</text>\n");
+    Svg.open(s, WIDTH, height, title);
     // grid and ticks
     for (double t = 0; t <= scaleMax + step / 2; t += step) {
       double x = LABEL_WIDTH + t / scaleMax * PLOT_WIDTH;
@@ -178,20 +166,7 @@ public final class BarChart {
   static void legend(StringBuilder s, EnumSet<Kind> kinds, int y) {
     int x = 12;
     for (Kind k : kinds) {
-      s.append("<rect class=\"legend\" x=\"")
-          .append(x)
-          .append("\" y=\"")
-          .append(y)
-          .append("\" width=\"12\" height=\"12\" fill=\"")
-          .append(Svg.colour(k))
-          .append("\"/>\n");
-      s.append("<text x=\"")
-          .append(x + 18)
-          .append("\" y=\"")
-          .append(y + 11)
-          .append("\">")
-          .append(k.legend())
-          .append("</text>\n");
+      Svg.legendEntry(s, x, y, Svg.colour(k), k.legend());
       x += 110;
     }
   }

@@ -72,19 +72,7 @@ public final class LineChart {
     double yStep = Svg.step(yMax, 5);
     double yScale = Math.max(yStep, Math.ceil(yMax / yStep) * yStep);
     StringBuilder s = new StringBuilder();
-    s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-        .append(WIDTH)
-        .append("\" height=\"")
-        .append(HEIGHT)
-        .append("\" viewBox=\"0 0 ")
-        .append(WIDTH)
-        .append(' ')
-        .append(HEIGHT)
-        .append("\" font-family=\"sans-serif\" font-size=\"13\">\n");
-    s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    s.append("<text x=\"12\" y=\"24\" font-size=\"16\" font-weight=\"bold\">")
-        .append(Svg.esc(title))
-        .append("</text>\n");
+    Svg.open(s, WIDTH, HEIGHT, title);
     int bottom = TOP + PLOT_HEIGHT;
     for (double t = 0; t <= yScale + yStep / 2; t += yStep) {
       double y = bottom - t / yScale * PLOT_HEIGHT;
@@ -169,20 +157,7 @@ public final class LineChart {
           .append(se.kind() == Kind.LIMIT ? " stroke-dasharray=\"6 4\"" : "")
           .append("/>\n");
       s.append(marks);
-      s.append("<rect class=\"legend\" x=\"")
-          .append(legendX)
-          .append("\" y=\"")
-          .append(legendY)
-          .append("\" width=\"12\" height=\"12\" fill=\"")
-          .append(colour)
-          .append("\"/>\n");
-      s.append("<text x=\"")
-          .append(legendX + 18)
-          .append("\" y=\"")
-          .append(legendY + 11)
-          .append("\">")
-          .append(Svg.esc(se.name()))
-          .append("</text>\n");
+      Svg.legendEntry(s, legendX, legendY, colour, se.name());
       legendX += 18 + 8 * se.name().length() + 24;
     }
     s.append("</svg>\n");

@@ -20,6 +20,41 @@ final class Svg {
 
   private Svg() {}
 
+  /** Starts a document: the root element, a white background and the title line. */
+  static void open(StringBuilder s, int width, int height, String title) {
+    s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(width)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" viewBox=\"0 0 ")
+        .append(width)
+        .append(' ')
+        .append(height)
+        .append("\" font-family=\"sans-serif\" font-size=\"13\">\n");
+    s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    s.append("<text x=\"12\" y=\"24\" font-size=\"16\" font-weight=\"bold\">")
+        .append(esc(title))
+        .append("</text>\n");
+  }
+
+  /** One legend entry: a colour square and its text. */
+  static void legendEntry(StringBuilder s, int x, int y, String colour, String text) {
+    s.append("<rect class=\"legend\" x=\"")
+        .append(x)
+        .append("\" y=\"")
+        .append(y)
+        .append("\" width=\"12\" height=\"12\" fill=\"")
+        .append(colour)
+        .append("\"/>\n");
+    s.append("<text x=\"")
+        .append(x + 18)
+        .append("\" y=\"")
+        .append(y + 11)
+        .append("\">")
+        .append(esc(text))
+        .append("</text>\n");
+  }
+
   static String esc(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
