@@ -204,6 +204,8 @@ public final class RingWriter implements AutoCloseable {
     FileLock lock;
     try {
       lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by another writer in this JVM
     } catch (IOException | RuntimeException e) {
       lockChannel.close();
       throw e;
