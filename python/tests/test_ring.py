@@ -230,3 +230,34 @@ def test_reader_times_out_when_no_ring_appears(ring):
     with pytest.raises(ProducerGone, match="no ready ring"):
         RingReader(ring, timeout=0.5)
     assert time.monotonic() - t0 < 3
+
+
+def test_stopped_producer_is_reported_after_the_heartbeat_timeout(ring):
+    proc = start_producer(ring, "--samples", 40, "--batch-size", 2, "--workers", 1, "--epochs", 1000)
+    try:
+        with RingReader(ring, timeout=2) as reader:
+            next(reader)
+            os.kill(proc.pid, signal.SIGSTOP)  # alive but silent
+            t0 = time.monotonic()
+            with pytest.raises(ProducerGone, match="has not beaten"):
+                for _ in reader:
+                    pass
+            assert 2 <= time.monotonic() - t0 + 0.5 < 2 + 3
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+def test_inspect_describes_a_live_ring_without_attaching(ring, nuload):
+    proc = start_producer(ring, "--samples", 40, "--batch-size", 2, "--workers", 1, "--epochs", 10)
+    try:
+        wait_ready(ring)
+        out = nuload("inspect", ring).stdout
+        assert "format version 1, 4 slots" in out
+        assert "tensor img" in out and "uint8" in out and "[B, 2, 3, 8, 12]" in out
+        assert f"producer pid {proc.pid} (alive)" in out and "consumer none" in out
+        assert len(consume_all(ring)) == 200
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
