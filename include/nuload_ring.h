@@ -71,6 +71,7 @@
 #define NL_OFF_CONSUMER_PID 192
 #define NL_OFF_CONSUMER_HEARTBEAT_MS 200
 #define NL_OFF_CONSUMER_CURSOR 208
+#define NL_OFF_CONSUMER_WAIT_NS 216
 #define NL_OFF_ERROR_MESSAGE 1024
 #define NL_ERROR_MESSAGE_CAPACITY 3072
 #define NL_STATE_RUNNING 0
@@ -323,7 +324,11 @@ static inline int nl_ring_next(nl_ring *r, nl_batch *out, char *err, size_t errl
   uint64_t s = r->next_sequence;
   const uint8_t *slot = r->base + r->slots_offset + r->slot_stride * (s % r->slot_count);
   uint64_t last_beat = 0;
+  struct timespec w0, w1;
+  int waited = 0;
+  clock_gettime(CLOCK_MONOTONIC, &w0);
   while (nl_load_acquire64(slot + NL_SLOT_SEQ_WORD) != 2 * s + 2) {
+    waited = 1;
     uint64_t now = nl_now_ms();
     if (now - last_beat >= 100) {
       nl_ring_beat(r);
@@ -348,6 +353,11 @@ static inline int nl_ring_next(nl_ring *r, nl_batch *out, char *err, size_t errl
       return -1;
     }
     nl_sleep_us(200);
+  }
+  if (waited) {
+    clock_gettime(CLOCK_MONOTONIC, &w1);
+    uint64_t ns = (uint64_t)(w1.tv_sec - w0.tv_sec) * 1000000000u + (uint64_t)w1.tv_nsec - (uint64_t)w0.tv_nsec;
+    nl_store_release64(r->base + NL_OFF_CONSUMER_WAIT_NS, nl_u64(r->base + NL_OFF_CONSUMER_WAIT_NS) + ns);
   }
   out->sequence = s;
   out->slot = slot;

@@ -56,6 +56,7 @@ OFF_ERROR_LENGTH = 172
 OFF_CONSUMER_PID = 192
 OFF_CONSUMER_HEARTBEAT_MS = 200
 OFF_CONSUMER_CURSOR = 208
+OFF_CONSUMER_WAIT_NS = 216
 OFF_ERROR_MESSAGE = 1024
 ERROR_MESSAGE_CAPACITY = 3072
 STATE_FAILED = 2
@@ -349,11 +350,14 @@ class RingReader:
         slot = s % self.slot_count
         word = self._seq_words[slot]
         want = 2 * s + 2
-        spins = 0
-        while int(word[0]) != want:
-            self._check_producer()
-            spins += 1
-            time.sleep(0 if spins < 50 else 0.0005)
+        if int(word[0]) != want:
+            t0 = time.perf_counter_ns()
+            spins = 0
+            while int(word[0]) != want:
+                self._check_producer()
+                spins += 1
+                time.sleep(0 if spins < 50 else 0.0005)
+            self._u64[OFF_CONSUMER_WAIT_NS // 8] += time.perf_counter_ns() - t0
         if self._slot_headers[slot][SLOT_FLAGS // 4] & FLAG_END_OF_STREAM:
             self._ended = True
             self._next_sequence = s + 1

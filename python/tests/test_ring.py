@@ -2,6 +2,7 @@
 independently, worker-count invariance, sharding, and the failure behaviour of docs/format/ring.md."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -261,3 +262,35 @@ def test_inspect_describes_a_live_ring_without_attaching(ring, nuload):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_terminated_producer_leaves_its_reason_for_the_consumer(ring):
+    proc = start_producer(ring, "--samples", 40, "--batch-size", 2, "--workers", 1, "--epochs", 1000)
+    try:
+        with RingReader(ring, timeout=10) as reader:
+            next(reader)
+            os.kill(proc.pid, signal.SIGTERM)
+            with pytest.raises(ProducerGone) as info:
+                for _ in reader:
+                    pass
+        assert "stopped by a signal" in (info.value.producer_error or "")
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+def test_status_line_reports_slots_and_waits_of_a_slow_consumer(ring):
+    proc = start_producer(ring, "--samples", 24, "--batch-size", 2, "--workers", 1)
+    with RingReader(ring, timeout=30) as reader:
+        for batch in reader:
+            time.sleep(0.25)  # a trainer step slower than the loader
+            batch.release()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    lines = [ln for ln in err.splitlines() if ln.startswith("serve: ")]
+    assert len(lines) >= 2, err
+    parsed = [re.fullmatch(r"serve: \d+ batches, \d+ samples, \d+ samples/s, slots full (\d)/4, "
+                           r"consumer wait (\d+)%, producer wait (\d+)%", ln) for ln in lines]
+    assert all(parsed), lines
+    assert max(int(m.group(1)) for m in parsed) >= 3, lines
+    assert int(parsed[-1].group(3)) > 50 and int(parsed[-1].group(2)) < 50, lines

@@ -127,15 +127,20 @@ public final class BatchEngine {
     int ringSize = Integer.highestOneBit(Math.max(64, batch * 2) - 1) << 1;
     MemorySegment[][][] rows = rowViews(writer, layout);
     AtomicInteger threadNo = new AtomicInteger();
+    List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     Disruptor<SampleEvent> disruptor =
         new Disruptor<>(
             () -> new SampleEvent(metadata),
             ringSize,
-            r ->
-                Thread.ofPlatform()
-                    .daemon()
-                    .name("nuload-engine-" + threadNo.getAndIncrement())
-                    .unstarted(r),
+            r -> {
+              Thread t =
+                  Thread.ofPlatform()
+                      .daemon()
+                      .name("nuload-engine-" + threadNo.getAndIncrement())
+                      .unstarted(r);
+              threads.add(t);
+              return t;
+            },
             ProducerType.SINGLE,
             new BlockingWaitStrategy());
     Assembler assembler = new Assembler(writer, layout, rows);
@@ -203,6 +208,10 @@ public final class BatchEngine {
       assembler.done.await();
     } finally {
       disruptor.halt();
+      // halt() only signals; a worker may still be inside fill(), so wait before closing workers.
+      for (Thread t : threads) {
+        t.join();
+      }
       for (WorkerHandler h : handlers) {
         h.worker.close();
       }

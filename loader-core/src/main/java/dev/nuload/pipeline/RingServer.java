@@ -124,12 +124,14 @@ public final class RingServer {
       long full = engine.publishedBatches() - writer.consumerCursor();
       out.printf(
           Locale.ROOT,
-          "serve: %d batches, %d samples, %.0f samples/s, slots full %d/%d, producer wait %.0f%%%n",
+          "serve: %d batches, %d samples, %.0f samples/s, slots full %d/%d, consumer wait %.0f%%,"
+              + " producer wait %.0f%%%n",
           engine.publishedBatches(),
           engine.publishedSamples(),
           engine.publishedSamples() / s,
           Math.max(0, full),
           options.slots(),
+          100 * writer.consumerWaitNanos() / 1e9 / s,
           100 * engine.producerWaitNanos() / 1e9 / s);
       out.flush();
     }

@@ -116,6 +116,9 @@ public final class RingDescriptor {
   /** u64 consumer cursor: number of sequences released by the consumer (release). */
   public static final int CONSUMER_CURSOR_OFFSET = 208;
 
+  /** u64 total nanoseconds the consumer has waited for batches. */
+  public static final int CONSUMER_WAIT_NS_OFFSET = 216;
+
   // ---- header: error record ----
   /** Start of the UTF-8 error message. */
   public static final int ERROR_MESSAGE_OFFSET = 1024;

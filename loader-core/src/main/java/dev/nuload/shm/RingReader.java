@@ -140,6 +140,7 @@ public final class RingReader implements AutoCloseable {
         file.asSlice(
             slotOffset(layout.slotsOffset(), layout.slotStride(), slotIndex), layout.slotStride());
     int spins = 0;
+    long waitStart = System.nanoTime();
     while (Mem.getLongAcquire(slot, SLOT_SEQ_WORD_OFFSET) != 2 * s + 2) {
       checkProducer();
       if (++spins < 100) {
@@ -152,6 +153,10 @@ public final class RingReader implements AutoCloseable {
           throw new ProducerGoneException("interrupted while waiting for batch " + s, null);
         }
       }
+    }
+    if (spins > 0) {
+      long waited = Mem.getLong(file, CONSUMER_WAIT_NS_OFFSET) + System.nanoTime() - waitStart;
+      Mem.putLongRelease(file, CONSUMER_WAIT_NS_OFFSET, waited); // for the producer's status line
     }
     if ((Mem.getInt(slot, SLOT_FLAGS_OFFSET) & FLAG_END_OF_STREAM) != 0) {
       ended = true;

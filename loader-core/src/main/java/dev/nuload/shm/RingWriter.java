@@ -486,6 +486,15 @@ public final class RingWriter implements AutoCloseable {
     return Mem.getLongAcquire(file, CONSUMER_CURSOR_OFFSET);
   }
 
+  /**
+   * Returns the total time the consumer reports it waited for batches.
+   *
+   * @return nanoseconds.
+   */
+  public long consumerWaitNanos() {
+    return Mem.getLongAcquire(file, CONSUMER_WAIT_NS_OFFSET);
+  }
+
   private void beat() {
     while (!closed) {
       // Liveness for readers; nothing else is published with it.
