@@ -53,7 +53,10 @@ import picocli.CommandLine.Spec;
 public final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "the .arrow file.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "the .arrow file, or a batch ring file of nuload serve.")
   Path file;
 
   @Option(
@@ -77,6 +80,11 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (dev.nuload.shm.RingReader.isRing(file)) { // a batch ring (docs/format/ring.md)
+      spec.commandLine().getOut().print(dev.nuload.shm.RingInspector.describe(file));
+      spec.commandLine().getOut().flush();
+      return ExitCode.OK;
+    }
     if (!Files.isRegularFile(file)) {
       throw new ResourceException(file + ": no such file");
     }
