@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ExampleInfosCommand.class,
       InspectCommand.class,
       InfosCommand.class,
+      PreviewCommand.class,
       SynthCommand.class,
       ValidateCommand.class,
       CommandLine.HelpCommand.class
