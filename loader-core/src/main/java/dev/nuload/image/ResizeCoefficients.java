@@ -16,6 +16,7 @@ public final class ResizeCoefficients {
   private final int outSize;
   private final ResampleFilter filter;
   private final int ksize;
+  private final int maxTaps;
   private final int[] first;
   private final int[] taps;
   private final int[] weights;
@@ -70,6 +71,11 @@ public final class ResizeCoefficients {
       first[xx] = xmin;
       taps[xx] = xmax;
     }
+    int m = 0;
+    for (int t : taps) {
+      m = Math.max(m, t);
+    }
+    maxTaps = m;
   }
 
   /**
@@ -119,6 +125,11 @@ public final class ResizeCoefficients {
     return ksize;
   }
 
+  /** Largest tap count of any output; weights past an output's own taps are 0 up to ksize. */
+  int maxTaps() {
+    return maxTaps;
+  }
+
   int[] weights() {
     return weights;
   }
@@ -130,13 +141,8 @@ public final class ResizeCoefficients {
    * @return 0 to 255.
    */
   static int clip8(int acc) {
-    if (acc >= (1 << PRECISION_BITS << 8)) {
-      return 255;
-    }
-    if (acc <= 0) {
-      return 0;
-    }
-    return acc >> PRECISION_BITS;
+    // same as Pillow's branches (>= 1 << 30 -> 255, <= 0 -> 0, else acc >> 22), branch-free
+    return Math.min(255, Math.max(0, acc >> PRECISION_BITS));
   }
 
   /**

@@ -30,7 +30,9 @@ public final class ResizeCropFlipWriter {
   private ResizeCoefficients horizontal;
   private ResizeCoefficients vertical;
   private byte[] line = new byte[0]; // one decoded row
-  private byte[] tmp = new byte[0]; // horizontal pass result: rows x cols x 3
+  private int[] lineA = new int[0]; // decoded rows widened, zero-padded
+  private int[] lineB = new int[0];
+  private int[] tmp = new int[0]; // horizontal pass result (8-bit values): rows x cols x 3
   private int[] acc = new int[0]; // vertical accumulator for one row
   private byte[] row8 = new byte[0]; // one resized row, cols x 3
   private float[] rowF = new float[0];
@@ -181,53 +183,108 @@ public final class ResizeCropFlipWriter {
     int rows = y1 - y0;
     int stride = cols * 3;
     if (tmp.length < rows * stride) {
-      tmp = new byte[rows * stride];
+      tmp = new int[rows * stride];
     }
     int srcStride = src.width() * 3;
     MemorySegment px = src.pixels();
     if (!needH) {
+      if (line.length < stride) {
+        line = new byte[stride];
+      }
       for (int y = 0; y < rows; y++) {
         MemorySegment.copy(
-            px,
-            ValueLayout.JAVA_BYTE,
-            (long) (y0 + y) * srcStride + c0 * 3L,
-            tmp,
-            y * stride,
-            stride);
+            px, ValueLayout.JAVA_BYTE, (long) (y0 + y) * srcStride + c0 * 3L, line, 0, stride);
+        int o = y * stride;
+        for (int i = 0; i < stride; i++) {
+          tmp[o + i] = line[i] & 0xFF;
+        }
       }
       return;
     }
-    if (line.length < srcStride) {
-      line = new byte[srcStride];
-    }
     ResizeCoefficients h = horizontal;
     int ksize = h.ksize();
+    int taps = h.maxTaps();
     int[] w = h.weights();
-    byte[] in = line;
-    byte[] t = tmp;
-    for (int y = 0; y < rows; y++) {
-      MemorySegment.copy(px, ValueLayout.JAVA_BYTE, (long) (y0 + y) * srcStride, in, 0, srcStride);
+    // rows widened to int and padded with zero pixels, so every output runs the same number of
+    // taps (Pillow's weights past an output's window are 0) and the loop has a fixed length
+    int padded = srcStride + taps * 3;
+    if (lineA.length != padded) {
+      line = new byte[srcStride];
+      lineA = new int[padded];
+      lineB = new int[padded];
+    }
+    int[] t = tmp;
+    int half = 1 << (ResizeCoefficients.PRECISION_BITS - 1);
+    int y = 0;
+    for (; y + 1 < rows; y += 2) { // two rows per pass share the weight loads
+      widen(px, (long) (y0 + y) * srcStride, srcStride, lineA);
+      widen(px, (long) (y0 + y + 1) * srcStride, srcStride, lineB);
+      int[] a = lineA;
+      int[] b = lineB;
+      int oa = y * stride;
+      int ob = oa + stride;
+      for (int x = c0; x < c0 + cols; x++) {
+        int p = h.first(x) * 3;
+        int wb = x * ksize;
+        int a0 = half;
+        int a1 = half;
+        int a2 = half;
+        int b0 = half;
+        int b1 = half;
+        int b2 = half;
+        for (int k = 0; k < taps; k++) {
+          int wk = w[wb + k];
+          a0 += a[p] * wk;
+          a1 += a[p + 1] * wk;
+          a2 += a[p + 2] * wk;
+          b0 += b[p] * wk;
+          b1 += b[p + 1] * wk;
+          b2 += b[p + 2] * wk;
+          p += 3;
+        }
+        t[oa] = ResizeCoefficients.clip8(a0);
+        t[oa + 1] = ResizeCoefficients.clip8(a1);
+        t[oa + 2] = ResizeCoefficients.clip8(a2);
+        t[ob] = ResizeCoefficients.clip8(b0);
+        t[ob + 1] = ResizeCoefficients.clip8(b1);
+        t[ob + 2] = ResizeCoefficients.clip8(b2);
+        oa += 3;
+        ob += 3;
+      }
+    }
+    for (; y < rows; y++) {
+      widen(px, (long) (y0 + y) * srcStride, srcStride, lineA);
+      int[] a = lineA;
       int o = y * stride;
       for (int x = c0; x < c0 + cols; x++) {
-        int first = h.first(x) * 3;
-        int n = h.taps(x);
+        int p = h.first(x) * 3;
         int wb = x * ksize;
-        int s0 = 1 << (ResizeCoefficients.PRECISION_BITS - 1);
-        int s1 = s0;
-        int s2 = s0;
-        for (int k = 0; k < n; k++) {
+        int s0 = half;
+        int s1 = half;
+        int s2 = half;
+        for (int k = 0; k < taps; k++) {
           int wk = w[wb + k];
-          int p = first + k * 3;
-          s0 += (in[p] & 0xFF) * wk;
-          s1 += (in[p + 1] & 0xFF) * wk;
-          s2 += (in[p + 2] & 0xFF) * wk;
+          s0 += a[p] * wk;
+          s1 += a[p + 1] * wk;
+          s2 += a[p + 2] * wk;
+          p += 3;
         }
-        t[o] = (byte) ResizeCoefficients.clip8(s0);
-        t[o + 1] = (byte) ResizeCoefficients.clip8(s1);
-        t[o + 2] = (byte) ResizeCoefficients.clip8(s2);
+        t[o] = ResizeCoefficients.clip8(s0);
+        t[o + 1] = ResizeCoefficients.clip8(s1);
+        t[o + 2] = ResizeCoefficients.clip8(s2);
         o += 3;
       }
     }
+  }
+
+  /** Copies one decoded row into {@code dst} as ints 0..255 and zeroes the padding after it. */
+  private void widen(MemorySegment px, long offset, int n, int[] dst) {
+    byte[] l = line;
+    MemorySegment.copy(px, ValueLayout.JAVA_BYTE, offset, l, 0, n);
+    for (int i = 0; i < n; i++) {
+      dst[i] = l[i] & 0xFF;
+    }
+    Arrays.fill(dst, n, dst.length, 0);
   }
 
   /** Fills {@link #row8} with resized row {@code ry} (cols x 3 bytes). */
@@ -237,20 +294,23 @@ public final class ResizeCropFlipWriter {
       acc = new int[stride];
     }
     if (!needV) {
-      System.arraycopy(tmp, (ry - y0) * stride, row8, 0, stride);
+      int base = (ry - y0) * stride;
+      for (int i = 0; i < stride; i++) {
+        row8[i] = (byte) tmp[base + i];
+      }
       return;
     }
     ResizeCoefficients v = vertical;
     int first = v.first(ry) - y0;
     int n = v.taps(ry);
     int[] a = acc;
-    byte[] t = tmp;
+    int[] t = tmp;
     Arrays.fill(a, 0, stride, 1 << (ResizeCoefficients.PRECISION_BITS - 1));
     for (int k = 0; k < n; k++) {
       int wk = v.weight(ry, k);
       int base = (first + k) * stride;
       for (int i = 0; i < stride; i++) {
-        a[i] += (t[base + i] & 0xFF) * wk;
+        a[i] += t[base + i] * wk;
       }
     }
     byte[] r = row8;

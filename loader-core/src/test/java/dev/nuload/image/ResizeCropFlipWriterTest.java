@@ -128,6 +128,21 @@ class ResizeCropFlipWriterTest {
   }
 
   @Test
+  void shouldGiveTheSameResultWhenReusedAcrossSourceSizes() {
+    var out =
+        new ResizeCropFlipWriter.Output(8, 4, 8, 4, TensorDType.UINT8, ChannelNormalization.NONE);
+    MemorySegment warm = arena.allocate(out.bytes());
+    MemorySegment reused = arena.allocate(out.bytes());
+    MemorySegment fresh = arena.allocate(out.bytes());
+    writer.write(ramp(64, 40), 30, 20, 0, 0, false, ResampleFilter.BICUBIC, out, warm, 0);
+    // a narrower source afterwards: its right edge must not read the wider row's leftovers
+    writer.write(ramp(24, 12), 13, 6, 5, 2, false, ResampleFilter.BICUBIC, out, reused, 0);
+    new ResizeCropFlipWriter()
+        .write(ramp(24, 12), 13, 6, 5, 2, false, ResampleFilter.BICUBIC, out, fresh, 0);
+    assertEquals(-1L, reused.mismatch(fresh));
+  }
+
+  @Test
   void shouldRefuseADestinationThatIsTooSmall() {
     var out = new ResizeCropFlipWriter.Output(8, 4, 8, 4, TensorDType.FLOAT32, PETR);
     MemorySegment dst = arena.allocate(out.bytes() - 1);
