@@ -1,5 +1,6 @@
 package dev.nuload.bench;
 
+import dev.nuload.bench.decode.DecodeEndToEnd;
 import dev.nuload.bench.infos.InfosEndToEnd;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nuload bench}: runs each stage's nuload implementation and its baseline alternately in one
- * invocation and reports medians, spreads and ratios. Stages available today: {@code infos}.
+ * invocation and reports medians, spreads and ratios. Stages available today: {@code infos}, {@code
+ * decode}.
  */
 @Command(
     name = "nuload bench",
@@ -24,14 +26,16 @@ import picocli.CommandLine.Option;
       "Runs nuload and the tool people use today side by side (A B A B ...) on the same"
           + " inputs and writes bench-results.json, bench-report.md and one SVG chart per stage.",
       "Stages available: infos (tables -> info files, vs a numpy implementation of the"
-          + " converter). extract, decode and serve come with their stages.",
+          + " converter); decode (PETRv2 image pipeline on real JPEGs: decode-only limit,"
+          + " exact, fast, vs the Python PETR pipeline). extract and serve come with their"
+          + " stages.",
       ""
     })
 public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--stages",
       split = ",",
-      defaultValue = "infos",
+      defaultValue = "infos,decode",
       description = "stages to run (default: ${DEFAULT-VALUE}).")
   List<String> stages;
 
@@ -64,6 +68,16 @@ public final class BenchMain implements Callable<Integer> {
   Integer baselineScenes;
 
   @Option(
+      names = "--workers",
+      description = "decode stage: Java threads and Python processes (default: available cores).")
+  Integer workers;
+
+  @Option(
+      names = "--shared",
+      description = "decode stage: folder holding data/nuscenes-real (default: ../shared).")
+  Path shared;
+
+  @Option(
       names = "--work",
       description = "scratch folder for generated inputs (default: OUT/work).")
   Path work;
@@ -91,10 +105,29 @@ public final class BenchMain implements Callable<Integer> {
           stageResults.put("infos", r.json());
           report.addAll(r.markdown());
         }
+        case "decode" -> {
+          DecodeEndToEnd bench =
+              new DecodeEndToEnd(
+                  scratch.resolve("decode"),
+                  shared != null ? shared : defaultShared(),
+                  workers != null ? workers : Runtime.getRuntime().availableProcessors(),
+                  quick ? 24 : 96,
+                  quick ? 8 : 24,
+                  rounds != null ? rounds : quick ? 1 : 3);
+          if (!bench.available()) {
+            System.err.println("bench decode: skipped, " + bench.unavailableReason());
+            stageResults.put("decode", Map.of("skipped", bench.unavailableReason()));
+            report.add("## decode: skipped (" + bench.unavailableReason() + ")");
+            continue;
+          }
+          DecodeEndToEnd.Result r = bench.run(System.err::println);
+          stageResults.put("decode", r.json());
+          report.addAll(r.markdown());
+        }
         default ->
             throw new CommandLine.ParameterException(
                 new CommandLine(this),
-                "stage '" + stage + "' is not available yet (available: infos)");
+                "stage '" + stage + "' is not available yet (available: infos, decode)");
       }
     }
     Map<String, Object> results = new LinkedHashMap<>();
@@ -112,6 +145,11 @@ public final class BenchMain implements Callable<Integer> {
     System.out.println(
         "bench: wrote " + out.resolve("bench-report.md") + " and bench-results.json");
     return 0;
+  }
+
+  private static Path defaultShared() {
+    Path repo = Path.of(System.getProperty("nuload.repo.dir", ".")).toAbsolutePath();
+    return repo.getParent().resolve("shared");
   }
 
   /**

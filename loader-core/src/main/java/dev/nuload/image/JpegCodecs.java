@@ -1,7 +1,7 @@
 package dev.nuload.image;
 
 /**
- * Picks a JPEG codec: TurboJPEG when {@code libturbojpeg.so.0} loads, else ImageIO (logged once at
+ * Picks JPEG codecs: TurboJPEG when {@code libturbojpeg.so.0} loads, else ImageIO (logged once at
  * WARNING). The system property {@value #TURBOJPEG_PROP_NAME}{@code =false} forces ImageIO.
  */
 public final class JpegCodecs {
@@ -38,5 +38,24 @@ public final class JpegCodecs {
           System.Logger.Level.WARNING, TurboJpeg.LIBRARY + " not found, using ImageIO (slower)");
     }
     return new ImageIoJpegEncoder();
+  }
+
+  /**
+   * Creates the fastest available decoder; the caller owns and closes it. The ImageIO fallback is
+   * logged once per process at WARNING.
+   *
+   * @return a new decoder.
+   */
+  public static JpegDecoder decoder() {
+    if (turboJpegEnabled()) {
+      return new TurboJpegDecoder();
+    }
+    if (!warned && !"false".equalsIgnoreCase(System.getProperty(TURBOJPEG_PROP_NAME))) {
+      warned = true;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          TurboJpeg.LIBRARY + " not found, decoding JPEGs with ImageIO (about 3x slower)");
+    }
+    return new ImageIoJpegDecoder();
   }
 }

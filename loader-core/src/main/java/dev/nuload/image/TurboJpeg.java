@@ -50,6 +50,7 @@ final class TurboJpeg {
   static final MethodHandle DESTROY;
   static final MethodHandle GET_ERROR_STR2;
   static final MethodHandle BUF_SIZE;
+  static final MethodHandle GET_SCALING_FACTORS;
 
   /** Why the library did not load, or null when it did. */
   static final Throwable LOAD_FAILURE;
@@ -63,6 +64,7 @@ final class TurboJpeg {
     MethodHandle destroy = null;
     MethodHandle err = null;
     MethodHandle bufSize = null;
+    MethodHandle scaling = null;
     Throwable failure = null;
     try {
       Linker linker = Linker.nativeLinker();
@@ -105,6 +107,10 @@ final class TurboJpeg {
           linker.downcallHandle(
               find(lib, "tjBufSize"),
               FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
+      // tjscalingfactor* tjGetScalingFactors(int* numScalingFactors)
+      scaling =
+          linker.downcallHandle(
+              find(lib, "tjGetScalingFactors"), FunctionDescriptor.of(ADDRESS, ADDRESS));
     } catch (Throwable t) { // IllegalArgumentException (not found), IllegalCallerException, ...
       failure = t;
     }
@@ -116,6 +122,7 @@ final class TurboJpeg {
     DESTROY = destroy;
     GET_ERROR_STR2 = err;
     BUF_SIZE = bufSize;
+    GET_SCALING_FACTORS = scaling;
     LOAD_FAILURE = failure;
   }
 

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ExampleInfosCommand.class,
       InspectCommand.class,
       InfosCommand.class,
+      PreviewCommand.class,
       ServePatternCommand.class,
       SynthCommand.class,
       ValidateCommand.class,

@@ -5,7 +5,7 @@ package dev.nuload.nuscenes.info;
  * t_s2l} (all row-major). Info files store only the inputs; readers derive these the same way (the
  * Python loader with numpy exactly as {@code generate_sweep_pkl.py} does).
  */
-final class PetrMatrices {
+public final class PetrMatrices {
   private PetrMatrices() {}
 
   /**
@@ -14,7 +14,7 @@ final class PetrMatrices {
    * @param k row-major 3x3.
    * @return row-major 4x4.
    */
-  static double[] intrinsics(double[] k) {
+  public static double[] intrinsics(double[] k) {
     double[] m = identity4();
     for (int r = 0; r < 3; r++) {
       System.arraycopy(k, r * 3, m, r * 4, 3);
@@ -29,7 +29,7 @@ final class PetrMatrices {
    * @param ts2l sensor-to-lidar translation (3).
    * @return row-major 4x4.
    */
-  static double[] extrinsics(double[] rs2l, double[] ts2l) {
+  public static double[] extrinsics(double[] rs2l, double[] ts2l) {
     return transpose4(lidarToCamera(rs2l, ts2l));
   }
 
@@ -41,7 +41,7 @@ final class PetrMatrices {
    * @param ts2l sensor-to-lidar translation (3).
    * @return row-major 4x4.
    */
-  static double[] lidar2img(double[] k, double[] rs2l, double[] ts2l) {
+  public static double[] lidar2img(double[] k, double[] rs2l, double[] ts2l) {
     double[] a = intrinsics(k);
     double[] b = lidarToCamera(rs2l, ts2l);
     double[] m = new double[16];

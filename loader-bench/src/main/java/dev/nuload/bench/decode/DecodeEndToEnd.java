@@ -1,0 +1,438 @@
+package dev.nuload.bench.decode;
+
+import dev.nuload.image.JpegCodecs;
+import dev.nuload.image.JpegDecoder;
+import dev.nuload.image.TensorDType;
+import dev.nuload.nuscenes.petr.AugmentParams;
+import dev.nuload.nuscenes.petr.ImageMode;
+import dev.nuload.nuscenes.petr.PetrAugmentation;
+import dev.nuload.nuscenes.petr.PetrConfig;
+import dev.nuload.nuscenes.petr.PetrSampleProcessor;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * End-to-end image benchmark (the {@code decode} stage of {@code nuload bench}): the PETRv2 image
+ * work of one training sample (12 real 1600x900 nuScenes JPEGs, random resize/crop/flip, normalise,
+ * pad, CHW) with {@code P} workers, side by side in one run, alternating per round:
+ *
+ * <ul>
+ *   <li>{@code decode-full}: the limit, TurboJPEG full-size decode only (JPEG bytes in memory);
+ *   <li>{@code decode-scaled}: the limit of the fast path, DCT-scaled decode only at the sample's
+ *       resize size;
+ *   <li>{@code exact-f32}: nuload exact mode, float32 output (what PETR consumes);
+ *   <li>{@code fast-u8}: nuload fast mode, uint8 output (normalised on the GPU);
+ *   <li>{@code fast-f32}: fast mode, float32;
+ *   <li>{@code python}: the PETR reference pipeline ({@code petr_reference.py bench}: Pillow
+ *       decode, float32, {@code Image.resize}/crop/flip, numpy normalise/pad, CHW stack) with
+ *       {@code P} processes.
+ * </ul>
+ *
+ * Java workers are threads, each with its own {@link PetrSampleProcessor} and destination; Python
+ * workers are processes. Figures are images per second; ratios are taken between medians.
+ */
+public final class DecodeEndToEnd {
+  private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\": ([0-9.eE+-]+)");
+  private static final int VIEWS = 12;
+  private static final long SEED = 20260101L;
+
+  private final Path work;
+  private final Path shared;
+  private final int workers;
+  private final int javaSamples;
+  private final int pythonSamples;
+  private final int rounds;
+
+  /**
+   * Creates the benchmark.
+   *
+   * @param work scratch folder (the image list for the Python side).
+   * @param shared the shared folder holding {@code data/nuscenes-real}.
+   * @param workers threads (Java) and processes (Python).
+   * @param javaSamples samples per Java measurement.
+   * @param pythonSamples samples per Python measurement.
+   * @param rounds alternating rounds.
+   */
+  public DecodeEndToEnd(
+      Path work, Path shared, int workers, int javaSamples, int pythonSamples, int rounds) {
+    this.work = work;
+    this.shared = shared;
+    this.workers = workers;
+    this.javaSamples = javaSamples;
+    this.pythonSamples = pythonSamples;
+    this.rounds = rounds;
+  }
+
+  /**
+   * Images per second of each variant, per round.
+   *
+   * @param rates variant name to its per-round rates.
+   * @param images distinct JPEGs in the pool.
+   * @param workers P.
+   * @param decoder decoder name.
+   * @param javaPeakRssMib peak RSS of this JVM, MiB.
+   * @param pythonPeakRssMib peak RSS of the Python processes (parent + largest child), MiB.
+   */
+  public record Result(
+      Map<String, List<Double>> rates,
+      int images,
+      int workers,
+      String decoder,
+      double javaPeakRssMib,
+      double pythonPeakRssMib) {
+
+    /**
+     * Returns the median rate of a variant.
+     *
+     * @param name variant.
+     * @return images per second.
+     */
+    public double median(String name) {
+      double[] v = rates.get(name).stream().mapToDouble(d -> d).sorted().toArray();
+      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /**
+     * Returns the results as a JSON-ready map.
+     *
+     * @return nested maps and lists.
+     */
+    public Map<String, Object> json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("workers", workers);
+      m.put("images_in_pool", images);
+      m.put("views_per_sample", VIEWS);
+      m.put("decoder", decoder);
+      Map<String, Object> r = new LinkedHashMap<>();
+      for (String k : rates.keySet()) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("images_per_s_median", median(k));
+        e.put("images_per_s_rounds", rates.get(k));
+        r.put(k, e);
+      }
+      m.put("variants", r);
+      m.put("exact_f32_vs_python", median("exact-f32") / median("python"));
+      m.put("fast_u8_vs_python", median("fast-u8") / median("python"));
+      m.put("fast_u8_vs_decode_scaled", median("fast-u8") / median("decode-scaled"));
+      m.put("fast_u8_vs_decode_full", median("fast-u8") / median("decode-full"));
+      m.put("exact_f32_vs_decode_full", median("exact-f32") / median("decode-full"));
+      m.put("java_peak_rss_mib", javaPeakRssMib);
+      m.put("python_peak_rss_mib", pythonPeakRssMib);
+      m.put(
+          "goals",
+          "on 2 cores: exact >= 3x python, fast uint8 >= 5x python, fast within 85% of the"
+              + " decode-only limit");
+      return m;
+    }
+
+    /**
+     * Returns the report section.
+     *
+     * @return Markdown lines.
+     */
+    public List<String> markdown() {
+      List<String> md = new ArrayList<>();
+      md.add("## decode: PETRv2 image pipeline (12 real nuScenes JPEGs per sample)");
+      md.add("");
+      md.add(
+          String.format(
+              Locale.ROOT,
+              "%d workers (Java threads / Python processes), decoder %s, %d rounds alternating:",
+              workers,
+              decoder,
+              rates.get("python").size()));
+      md.add("");
+      md.add("| variant | images/s (median) | samples/s | rounds |");
+      md.add("|---|---|---|---|");
+      for (String k : rates.keySet()) {
+        md.add(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.1f | %.2f | %s |",
+                k,
+                median(k),
+                median(k) / VIEWS,
+                rates.get(k).stream().map(d -> String.format(Locale.ROOT, "%.1f", d)).toList()));
+      }
+      md.add("");
+      md.add(
+          String.format(
+              Locale.ROOT,
+              "Ratios: exact float32 vs Python **%.1fx** (goal 3x); fast uint8 vs Python **%.1fx**"
+                  + " (goal 5x); fast uint8 at **%.0f%%** of the DCT-scaled decode-only limit and"
+                  + " %.0f%% of the full decode-only limit (goal 85%%); exact at %.0f%% of full"
+                  + " decode.",
+              median("exact-f32") / median("python"),
+              median("fast-u8") / median("python"),
+              100 * median("fast-u8") / median("decode-scaled"),
+              100 * median("fast-u8") / median("decode-full"),
+              100 * median("exact-f32") / median("decode-full")));
+      md.add("");
+      md.add(
+          String.format(
+              Locale.ROOT,
+              "Peak RSS: Java process %.0f MiB; Python pipeline %.0f MiB (parent + largest"
+                  + " worker).",
+              javaPeakRssMib,
+              pythonPeakRssMib));
+      return md;
+    }
+  }
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param progress receives a line per phase.
+   * @return the measurements.
+   * @throws IOException when the images or the Python script are missing or Python fails.
+   * @throws InterruptedException when interrupted.
+   */
+  public Result run(Consumer<String> progress) throws Exception {
+    List<Path> images = images();
+    Files.createDirectories(work);
+    Path list = work.resolve("images.txt");
+    Files.write(list, images.stream().map(Path::toString).toList());
+    List<byte[]> bytes = new ArrayList<>();
+    for (Path p : images) {
+      bytes.add(Files.readAllBytes(p));
+    }
+    String decoder;
+    try (JpegDecoder d = JpegCodecs.decoder()) {
+      decoder = d.name();
+    }
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    for (String k :
+        List.of("decode-full", "decode-scaled", "exact-f32", "fast-u8", "fast-f32", "python")) {
+      rates.put(k, new ArrayList<>());
+    }
+    PetrConfig v2 = PetrConfig.petrv2_800x320();
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    double pyRss = 0;
+    try {
+      progress.accept("bench decode: warming up the JIT");
+      decodeOnly(pool, bytes, false, Math.max(2, javaSamples / 4));
+      decodeOnly(pool, bytes, true, Math.max(2, javaSamples / 4));
+      pipeline(pool, images, v2.withMode(ImageMode.EXACT), Math.max(2, javaSamples / 4));
+      pipeline(
+          pool,
+          images,
+          v2.withMode(ImageMode.FAST).withDtype(TensorDType.UINT8),
+          Math.max(2, javaSamples / 4));
+      for (int r = 0; r < rounds; r++) {
+        String tag = " round " + (r + 1) + "/" + rounds;
+        progress.accept("bench decode:" + tag + ": decode-only loops");
+        rates.get("decode-full").add(decodeOnly(pool, bytes, false, javaSamples));
+        rates.get("decode-scaled").add(decodeOnly(pool, bytes, true, javaSamples));
+        progress.accept("bench decode:" + tag + ": nuload exact / fast");
+        rates
+            .get("exact-f32")
+            .add(pipeline(pool, images, v2.withMode(ImageMode.EXACT), javaSamples));
+        rates
+            .get("fast-u8")
+            .add(
+                pipeline(
+                    pool,
+                    images,
+                    v2.withMode(ImageMode.FAST).withDtype(TensorDType.UINT8),
+                    javaSamples));
+        rates.get("fast-f32").add(pipeline(pool, images, v2.withMode(ImageMode.FAST), javaSamples));
+        progress.accept("bench decode:" + tag + ": Python PETR reference pipeline");
+        double[] py = python(list);
+        rates.get("python").add(py[0]);
+        pyRss = Math.max(pyRss, py[1]);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return new Result(rates, images.size(), workers, decoder, peakRssMib(), pyRss);
+  }
+
+  /**
+   * Tells whether the real JPEGs and the Python reference are present.
+   *
+   * @return true when the stage can run.
+   */
+  public boolean available() {
+    return unavailableReason() == null;
+  }
+
+  /**
+   * Says why the stage cannot run.
+   *
+   * @return the reason, or null when it can.
+   */
+  public String unavailableReason() {
+    if (!Files.isDirectory(shared.resolve("data/nuscenes-real/mini-partial/samples"))) {
+      return "real nuScenes JPEGs not found under " + shared + "/data/nuscenes-real (use --shared)";
+    }
+    if (!Files.isRegularFile(pythonDir().resolve("petr_reference.py"))) {
+      return "petr_reference.py not found (run from the repository)";
+    }
+    return null;
+  }
+
+  private List<Path> images() throws IOException {
+    Path real = shared.resolve("data/nuscenes-real");
+    List<Path> out = new ArrayList<>();
+    for (String dir : List.of("mini-partial/samples", "scene-0523/samples")) {
+      Path d = real.resolve(dir);
+      if (!Files.isDirectory(d)) {
+        continue;
+      }
+      try (Stream<Path> s = Files.walk(d)) {
+        s.filter(p -> p.toString().endsWith(".jpg") && p.toString().contains("/CAM_"))
+            .sorted()
+            .forEach(out::add);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IOException("no real nuScenes JPEGs under " + real + " (set --shared)");
+    }
+    return out;
+  }
+
+  /** Decode-only loop; returns images per second. */
+  private double decodeOnly(ExecutorService pool, List<byte[]> bytes, boolean scaled, int samples)
+      throws Exception {
+    PetrConfig v2 = PetrConfig.petrv2_800x320();
+    List<Future<?>> fs = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      fs.add(
+          pool.submit(
+              () -> {
+                try (JpegDecoder d = JpegCodecs.decoder()) {
+                  for (int s = worker; s < samples; s += workers) {
+                    AugmentParams p = PetrAugmentation.draw(v2, SEED, 0, s, true, 0);
+                    for (int v = 0; v < VIEWS; v++) {
+                      byte[] b = bytes.get((s * VIEWS + v) % bytes.size());
+                      if (scaled) {
+                        d.decodeAtLeast(b, b.length, "bench", p.resizeWidth(), p.resizeHeight());
+                      } else {
+                        d.decode(b, b.length, "bench");
+                      }
+                    }
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : fs) {
+      f.get();
+    }
+    return samples * VIEWS / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The nuload image pipeline of whole samples; returns images per second. */
+  private double pipeline(ExecutorService pool, List<Path> images, PetrConfig c, int samples)
+      throws Exception {
+    List<Future<?>> fs = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      fs.add(
+          pool.submit(
+              () -> {
+                try (Arena arena = Arena.ofConfined();
+                    PetrSampleProcessor proc = new PetrSampleProcessor(c, Path.of("/"))) {
+                  MemorySegment dst = arena.allocate(c.imageBytes(), 64);
+                  long per = c.imageBytes() / c.views();
+                  for (int s = worker; s < samples; s += workers) {
+                    AugmentParams p = PetrAugmentation.draw(c, SEED, 0, s, true, 0);
+                    for (int v = 0; v < VIEWS; v++) {
+                      Path img = images.get((s * VIEWS + v) % images.size());
+                      proc.writeImage(img.toString(), p, dst, v * per);
+                    }
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : fs) {
+      f.get();
+    }
+    return samples * VIEWS / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Runs the Python reference; returns {images per second, peak RSS MiB}. */
+  private double[] python(Path list) throws IOException, InterruptedException {
+    Path script = pythonDir().resolve("petr_reference.py");
+    if (!Files.isRegularFile(script)) {
+      throw new IOException("reference script not found: " + script + " (run from the repository)");
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "python3",
+                script.toString(),
+                "bench",
+                "--images",
+                list.toString(),
+                "--samples",
+                "" + pythonSamples,
+                "--views",
+                "" + VIEWS,
+                "--processes",
+                "" + workers,
+                "--seed",
+                "" + SEED)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = pb.start();
+    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("Python reference failed (exit " + p.exitValue() + "): " + stdout);
+    }
+    Map<String, Double> values = new LinkedHashMap<>();
+    Matcher m = JSON_NUMBER.matcher(stdout);
+    while (m.find()) {
+      values.put(m.group(1), Double.parseDouble(m.group(2)));
+    }
+    if (values.getOrDefault("images", 0.0) != pythonSamples * VIEWS) {
+      throw new IllegalStateException("Python processed a different image count: " + stdout);
+    }
+    return new double[] {values.get("images_per_s"), values.get("peak_rss_kib") / 1024};
+  }
+
+  private static Path pythonDir() {
+    String repo = System.getProperty("nuload.repo.dir", ".");
+    return Path.of(repo, "loader-bench", "src", "main", "python", "nuload_bench");
+  }
+
+  private static double peakRssMib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,212 @@
+package dev.nuload.bench.image;
+
+import dev.nuload.image.ChannelNormalization;
+import dev.nuload.image.DecodedImage;
+import dev.nuload.image.ImageIoJpegDecoder;
+import dev.nuload.image.JpegDecoder;
+import dev.nuload.image.ResampleFilter;
+import dev.nuload.image.ResizeCropFlipWriter;
+import dev.nuload.image.TensorDType;
+import dev.nuload.image.TurboJpegDecoder;
+import dev.nuload.nuscenes.petr.PetrConfig;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Per-image costs of the PETR image path on a real 1600x900 nuScenes JPEG: each decoder (full and
+ * DCT-scaled), then each transform on an already decoded image: resize+crop+flip in exact (BICUBIC)
+ * and fast (BILINEAR from the DCT-scaled decode) modes, and the normalise/convert/pad write for
+ * each dtype (no resize: the pixels are copied and converted only). The training resize ratio r =
+ * 0.55 (880x495, crop (40, 175)) is the middle of PETRv2's range.
+ *
+ * <p>Run: {@code java -jar loader-bench/target/benchmarks.jar ImageBenchmark}; set {@code
+ * -Dnuload.shared.dir} when the shared fixtures are not at {@code ../shared}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
+@State(Scope.Thread)
+public class ImageBenchmark {
+  static final int RW = 880;
+  static final int RH = 495;
+  static final int LEFT = 40;
+  static final int TOP = 175;
+
+  /** Which decoder the decode benchmarks use. */
+  @Param({"turbojpeg", "imageio"})
+  public String decoderName;
+
+  private Arena arena;
+  private JpegDecoder decoder;
+  private TurboJpegDecoder turbo;
+  private byte[] jpeg;
+  private DecodedImage full; // a copy, decoded once
+  private DecodedImage scaled; // a copy at the DCT scale the fast mode uses
+  private MemorySegment dst;
+  private ResizeCropFlipWriter writer;
+  private ResizeCropFlipWriter.Output f32;
+  private ResizeCropFlipWriter.Output f16;
+  private ResizeCropFlipWriter.Output u8;
+
+  /**
+   * Finds the fixture image.
+   *
+   * @return a real CAM_FRONT JPEG.
+   */
+  static Path image() {
+    String shared = System.getProperty("nuload.shared.dir", "../shared");
+    return Path.of(shared)
+        .resolve(
+            "data/nuscenes-real/keyframe-scene-0061/"
+                + "n015-2018-07-24-11-22-45+0800__CAM_FRONT__1532402927612460.jpg");
+  }
+
+  /**
+   * Decodes the fixture and allocates the destination.
+   *
+   * @throws IOException when the fixture is missing.
+   */
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    arena = Arena.ofShared();
+    jpeg = Files.readAllBytes(image());
+    decoder = decoderName.equals("imageio") ? new ImageIoJpegDecoder() : new TurboJpegDecoder();
+    turbo = new TurboJpegDecoder();
+    full = copy(turbo.decode(jpeg, jpeg.length, "bench"));
+    scaled = copy(turbo.decodeAtLeast(jpeg, jpeg.length, "bench", RW, RH));
+    writer = new ResizeCropFlipWriter();
+    ChannelNormalization n = PetrConfig.petrv2_800x320().normalization();
+    f32 = new ResizeCropFlipWriter.Output(800, 320, 800, 320, TensorDType.FLOAT32, n);
+    f16 = new ResizeCropFlipWriter.Output(800, 320, 800, 320, TensorDType.FLOAT16, n);
+    u8 = new ResizeCropFlipWriter.Output(800, 320, 800, 320, TensorDType.UINT8, n);
+    dst = arena.allocate(f32.bytes(), 64);
+  }
+
+  private DecodedImage copy(DecodedImage d) {
+    long n = (long) d.width() * d.height() * 3;
+    MemorySegment m = arena.allocate(n, 64);
+    MemorySegment.copy(d.pixels(), 0, m, 0, n);
+    return new DecodedImage(m, d.width(), d.height(), d.sourceWidth(), d.sourceHeight());
+  }
+
+  /** Releases the decoders and buffers. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    decoder.close();
+    turbo.close();
+    arena.close();
+  }
+
+  /**
+   * Full-size decode.
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void decodeFull(Blackhole bh) {
+    DecodedImage d = decoder.decode(jpeg, jpeg.length, "bench");
+    bh.consume(d.pixels().get(ValueLayout.JAVA_BYTE, 12345));
+  }
+
+  /**
+   * DCT-scaled decode at the fast mode's size (5/8 for r = 0.55; full size for ImageIO).
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void decodeScaled(Blackhole bh) {
+    DecodedImage d = decoder.decodeAtLeast(jpeg, jpeg.length, "bench", RW, RH);
+    bh.consume(d.pixels().get(ValueLayout.JAVA_BYTE, 12345));
+  }
+
+  /**
+   * Exact resize+crop+flip of a decoded image, uint8 out.
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void resizeExact(Blackhole bh) {
+    writer.write(full, RW, RH, LEFT, TOP, true, ResampleFilter.BICUBIC, u8, dst, 0);
+    bh.consume(dst.get(ValueLayout.JAVA_BYTE, 777));
+  }
+
+  /**
+   * Fast resize+crop+flip from the DCT-scaled image, uint8 out.
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void resizeFast(Blackhole bh) {
+    writer.write(scaled, RW, RH, LEFT, TOP, true, ResampleFilter.BILINEAR, u8, dst, 0);
+    bh.consume(dst.get(ValueLayout.JAVA_BYTE, 777));
+  }
+
+  /**
+   * Crop, normalise and write float32 only (an image already at the resize size: no resampling).
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void normalizeFloat32(Blackhole bh) {
+    writer.write(full, 1600, 900, LEFT, TOP, false, ResampleFilter.BICUBIC, f32, dst, 0);
+    bh.consume(dst.get(ValueLayout.JAVA_BYTE, 777));
+  }
+
+  /**
+   * Crop, normalise and write float16 only.
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void normalizeFloat16(Blackhole bh) {
+    writer.write(full, 1600, 900, LEFT, TOP, false, ResampleFilter.BICUBIC, f16, dst, 0);
+    bh.consume(dst.get(ValueLayout.JAVA_BYTE, 777));
+  }
+
+  /**
+   * Crop and write uint8 only.
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void convertUint8(Blackhole bh) {
+    writer.write(full, 1600, 900, LEFT, TOP, false, ResampleFilter.BICUBIC, u8, dst, 0);
+    bh.consume(dst.get(ValueLayout.JAVA_BYTE, 777));
+  }
+
+  /**
+   * Runs this benchmark from an IDE.
+   *
+   * @param args ignored.
+   * @throws RunnerException on JMH failure.
+   */
+  public static void main(String[] args) throws RunnerException {
+    new Runner(new OptionsBuilder().include(ImageBenchmark.class.getSimpleName()).build()).run();
+  }
+}
