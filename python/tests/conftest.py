@@ -34,3 +34,13 @@ def nuload():
 @pytest.fixture(scope="session")
 def shared_dir():
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def synth_mini(tmp_path_factory):
+    """A synthetic v1.0-mini dataroot with sensor files: 2 scenes, seed 7, small lidar sweeps.
+    Shared by the tests that need real JPEGs on disk (devkit view, serving)."""
+    out = tmp_path_factory.mktemp("synth-mini")
+    run_nuload("synth", "--out", out, "--version", "v1.0-mini", "--scenes", "2", "--seed", "7",
+               "--lidar-points", "3000")
+    return out

@@ -21,11 +21,8 @@ MINI_VAL = {"scene-0103", "scene-0916"}
 
 
 @pytest.fixture(scope="module")
-def mini(tmp_path_factory, nuload):
-    out = tmp_path_factory.mktemp("mini")
-    nuload("synth", "--out", out, "--version", "v1.0-mini", "--scenes", "2", "--seed", "7",
-           "--lidar-points", "3000")
-    return out
+def mini(synth_mini):
+    return synth_mini
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       InspectCommand.class,
       InfosCommand.class,
       PreviewCommand.class,
+      ServeCommand.class,
       ServePatternCommand.class,
       SynthCommand.class,
       ValidateCommand.class,
@@ -59,6 +60,7 @@ public final class NuloadCli implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new NuloadCli());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

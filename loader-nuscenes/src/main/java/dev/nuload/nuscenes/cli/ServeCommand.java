@@ -1,0 +1,177 @@
+package dev.nuload.nuscenes.cli;
+
+import dev.nuload.BadDataException;
+import dev.nuload.ExitCode;
+import dev.nuload.NuloadException;
+import dev.nuload.image.TensorDType;
+import dev.nuload.nuscenes.info.InfoArrowReader;
+import dev.nuload.nuscenes.info.InfoRecord;
+import dev.nuload.nuscenes.petr.ImageMode;
+import dev.nuload.nuscenes.petr.PetrConfig;
+import dev.nuload.nuscenes.serve.PetrSampleSource;
+import dev.nuload.pipeline.EngineOptions;
+import dev.nuload.pipeline.RingServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nuload serve}: PETR / PETRv2 batches from an info file into a shared-memory ring, until
+ * every epoch is served and the consumer has released the last batch (or the consumer is gone).
+ */
+@Command(
+    name = "serve",
+    versionProvider = NuloadVersion.class,
+    description = {
+      "Serves PETR/PETRv2 batches (images decoded, augmented, normalised; lidar2img,"
+          + " intrinsics, GT boxes) from an info file into a shared-memory ring that a trainer"
+          + " maps without copying (Python: nuload.ring.RingReader; C: include/nuload_ring.h).",
+      ""
+    })
+public final class ServeCommand implements Callable<Integer> {
+  @Mixin HelpOption helpOption;
+
+  @Mixin EngineOptionsMixin engine;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--infos", required = true, description = "Arrow info file (nuload infos).")
+  Path infos;
+
+  @Option(names = "--dataroot", required = true, description = "Dataset root the paths are in.")
+  Path dataroot;
+
+  @Option(
+      names = "--ring",
+      required = true,
+      paramLabel = "PATH",
+      description = "ring file, normally under /dev/shm.")
+  Path ring;
+
+  @Option(
+      names = "--eval",
+      description = "test pipeline: no augmentation, no shuffle (default: training).")
+  boolean eval;
+
+  @Option(
+      names = "--preset",
+      defaultValue = "petrv2",
+      description = "petrv2 (800x320, 2 frames) or petrv1 (default: ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(names = "--frames", description = "frames per sample: 1 or 2 (default: the preset's).")
+  Integer frames;
+
+  @Option(
+      names = "--dtype",
+      defaultValue = "float32",
+      description =
+          "image element type: float32 or float16 (normalised) or uint8 (normalise on the GPU;"
+              + " 4x fewer bytes) (default: ${DEFAULT-VALUE}).")
+  String dtype;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "exact",
+      description =
+          "exact (Pillow-identical resampling) or fast (DCT-scaled decode)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  /** Creates the command (picocli fills the fields). */
+  public ServeCommand() {}
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PetrConfig config;
+    EngineOptions options;
+    try {
+      config = PetrConfig.preset(preset).withDtype(dtype(dtype)).withMode(mode(mode));
+      if (frames != null) {
+        config = config.withFrames(frames);
+      }
+      options = engine.engineOptions(!eval);
+    } catch (IllegalArgumentException e) {
+      throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
+    }
+    if (!Files.isRegularFile(infos)) {
+      throw new BadDataException(infos + ": info file not found");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<InfoRecord> records;
+    try (RootAllocator alloc = new RootAllocator();
+        InfoArrowReader reader = InfoArrowReader.open(infos, alloc)) {
+      records = reader.readAll();
+    }
+    if (records.isEmpty()) {
+      throw new BadDataException(infos + ": no samples to serve");
+    }
+    PetrSampleSource source = new PetrSampleSource(records, config, dataroot, engine.seed, !eval);
+    out.printf(
+        Locale.ROOT,
+        "serve: %s, %d samples, %s %s, %s, batch %d, %d workers, %d epochs -> %s (pid %d)%n",
+        infos.getFileName(),
+        records.size(),
+        config.name(),
+        config.mode().name().toLowerCase(Locale.ROOT),
+        eval ? "test pipeline" : "training augmentation, seed " + engine.seed,
+        options.batchSize(),
+        options.workers(),
+        options.epochs(),
+        ring,
+        ProcessHandle.current().pid());
+    out.flush();
+    RingServer.Result r =
+        RingServer.serve(
+            ring,
+            source,
+            options,
+            engine.consumerTimeoutMs(),
+            engine.attachTimeoutMs(),
+            spec.commandLine().getErr());
+    if (r.replacedStale() != null) {
+      out.println("serve: replaced " + r.replacedStale());
+    }
+    if (r.consumerGone() != null) {
+      out.println("serve: stopped: " + r.consumerGone());
+    }
+    out.printf(
+        Locale.ROOT,
+        "serve: %d batches, %d samples in %.2f s (%.1f samples/s), producer wait %.0f%%%n",
+        r.batches(),
+        r.samples(),
+        r.seconds(),
+        r.samples() / Math.max(1e-9, r.seconds()),
+        100 * r.producerWaitFraction());
+    out.flush();
+    return ExitCode.OK;
+  }
+
+  static TensorDType dtype(String d) {
+    return switch (d.toLowerCase(Locale.ROOT)) {
+      case "float32" -> TensorDType.FLOAT32;
+      case "float16" -> TensorDType.FLOAT16;
+      case "uint8" -> TensorDType.UINT8;
+      default ->
+          throw new IllegalArgumentException("--dtype must be float32, float16 or uint8, got " + d);
+    };
+  }
+
+  static ImageMode mode(String m) {
+    return switch (m.toLowerCase(Locale.ROOT)) {
+      case "exact" -> ImageMode.EXACT;
+      case "fast" -> ImageMode.FAST;
+      default -> throw new IllegalArgumentException("--mode must be exact or fast, got " + m);
+    };
+  }
+}
