@@ -1,24 +1,19 @@
 package dev.nuload.nuscenes.cli;
 
-import dev.nuload.BadDataException;
 import dev.nuload.ExitCode;
 import dev.nuload.NuloadException;
 import dev.nuload.image.TensorDType;
-import dev.nuload.nuscenes.info.InfoArrowReader;
-import dev.nuload.nuscenes.info.InfoRecord;
 import dev.nuload.nuscenes.petr.ImageMode;
 import dev.nuload.nuscenes.petr.PetrConfig;
+import dev.nuload.nuscenes.serve.PetrBatches;
 import dev.nuload.nuscenes.serve.PetrSampleSource;
 import dev.nuload.pipeline.EngineOptions;
 import dev.nuload.pipeline.RingServer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,11 +83,20 @@ public final class ServeCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String mode;
 
+  @Option(
+      names = "--limit",
+      defaultValue = "2147483647",
+      description = "serve only the first N samples of the file (smoke runs).")
+  int limit;
+
   /** Creates the command (picocli fills the fields). */
   public ServeCommand() {}
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    if (limit < 1) {
+      throw new NuloadException(ExitCode.USAGE, "--limit must be at least 1, got " + limit);
+    }
     PetrConfig config;
     EngineOptions options;
     try {
@@ -104,24 +108,21 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
-    if (!Files.isRegularFile(infos)) {
-      throw new BadDataException(infos + ": info file not found");
-    }
     PrintWriter out = spec.commandLine().getOut();
-    List<InfoRecord> records;
-    try (RootAllocator alloc = new RootAllocator();
-        InfoArrowReader reader = InfoArrowReader.open(infos, alloc)) {
-      records = reader.readAll();
-    }
-    if (records.isEmpty()) {
-      throw new BadDataException(infos + ": no samples to serve");
-    }
-    PetrSampleSource source = new PetrSampleSource(records, config, dataroot, engine.seed, !eval);
+    PetrSampleSource source =
+        PetrBatches.builder()
+            .infos(infos)
+            .dataroot(dataroot)
+            .config(config)
+            .train(!eval)
+            .engine(options)
+            .limit(limit)
+            .source();
     out.printf(
         Locale.ROOT,
         "serve: %s, %d samples, %s %s, %s, batch %d, %d workers, %d epochs -> %s (pid %d)%n",
         infos.getFileName(),
-        records.size(),
+        source.size(),
         config.name(),
         config.mode().name().toLowerCase(Locale.ROOT),
         eval ? "test pipeline" : "training augmentation, seed " + engine.seed,
