@@ -44,3 +44,15 @@ def synth_mini(tmp_path_factory):
     run_nuload("synth", "--out", out, "--version", "v1.0-mini", "--scenes", "2", "--seed", "7",
                "--lidar-points", "3000")
     return out
+
+
+@pytest.fixture(scope="session")
+def synth_mini_infos(synth_mini, tmp_path_factory):
+    """The info file of synth_mini's split with the most samples (`nuload infos` output)."""
+    import pyarrow as pa
+
+    out = tmp_path_factory.mktemp("synth-mini-infos")
+    run_nuload("infos", "--dataroot", synth_mini, "--version", "v1.0-mini", "--out", out)
+    files = sorted(out.glob("nuscenes_infos_*.arrow"))
+    assert files, f"no info file in {out}"
+    return max(files, key=lambda f: pa.ipc.open_file(pa.memory_map(str(f))).read_all().num_rows)

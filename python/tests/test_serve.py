@@ -18,14 +18,8 @@ from nuload.ring import ProducerGone, RingReader
 
 
 @pytest.fixture(scope="module")
-def infos(synth_mini, nuload, tmp_path_factory):
-    out = tmp_path_factory.mktemp("serve-infos")
-    nuload("infos", "--dataroot", synth_mini, "--version", "v1.0-mini", "--out", out)
-    files = sorted(out.glob("nuscenes_infos_*.arrow"))
-    assert files, f"no info file in {out}"
-    # the split with the most samples
-    best = max(files, key=lambda f: pa.ipc.open_file(pa.memory_map(str(f))).read_all().num_rows)
-    return best
+def infos(synth_mini_infos):
+    return synth_mini_infos
 
 
 @pytest.fixture(scope="module")
