@@ -16,7 +16,8 @@ shape of a trainer while the data path dominates.
 
 `--step-ms T` replaces the model step by a fixed T ms of simulated compute (a trainer whose step
 time is known), so the reported data wait is what a faster or slower model would see. The last line
-is a JSON summary: steps, samples, seconds, samples/s, wait fraction, first and last loss.
+is a JSON summary: steps, samples, seconds, samples/s and the fraction of the time spent waiting for
+data (overall, and steady: after the first batch), first and last loss.
 """
 
 import argparse
@@ -134,6 +135,8 @@ def main(argv=None):
     opt = torch.optim.SGD(model.parameters(), lr=1e-3)
     batches = ring_batches(args) if args.source == "ring" else dataloader_batches(args)
     losses, samples, steps, waited = [], 0, 0, 0.0
+    first_at, first_size, steady_waited = None, 0, 0.0
+    print("train_tiny: waiting for batches", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     while True:
         w0 = time.perf_counter()
@@ -141,7 +144,12 @@ def main(argv=None):
             img, target = next(batches)
         except StopIteration:
             break
-        waited += time.perf_counter() - w0
+        got = time.perf_counter()
+        waited += got - w0
+        if first_at is None:
+            first_at, first_size = got, img.shape[0]
+        else:
+            steady_waited += got - w0
         if args.step_ms is not None:
             time.sleep(args.step_ms / 1000)
         else:
@@ -154,11 +162,17 @@ def main(argv=None):
                 print(f"step {steps}: batch {tuple(img.shape)}, loss {losses[-1]:.4f}", flush=True)
         samples += img.shape[0]
         steps += 1
-    seconds = time.perf_counter() - t0
+    end = time.perf_counter()
+    seconds = end - t0
     summary = {
         "source": args.source, "steps": steps, "samples": samples, "seconds": seconds,
         "samples_per_s": samples / seconds if seconds > 0 else 0.0,
         "wait_fraction": waited / seconds if seconds > 0 else 0.0,
+        # after the first batch: start-up (workers, first decode, ring attach) left out
+        "steady_samples_per_s": ((samples - first_size) / (end - first_at)
+                                 if first_at is not None and samples > first_size else 0.0),
+        "steady_wait_fraction": (steady_waited / (end - first_at)
+                                 if first_at is not None and end > first_at else 0.0),
         "first_loss": losses[0] if losses else None, "last_loss": losses[-1] if losses else None,
     }
     print(json.dumps(summary), flush=True)

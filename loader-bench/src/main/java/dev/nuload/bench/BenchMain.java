@@ -2,6 +2,7 @@ package dev.nuload.bench;
 
 import dev.nuload.bench.decode.DecodeEndToEnd;
 import dev.nuload.bench.infos.InfosEndToEnd;
+import dev.nuload.bench.serve.ServeEndToEnd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,10 +125,31 @@ public final class BenchMain implements Callable<Integer> {
           stageResults.put("decode", r.json());
           report.addAll(r.markdown());
         }
+        case "serve" -> {
+          String why = ServeEndToEnd.unavailableReason();
+          if (why != null) {
+            System.err.println("bench serve: skipped, " + why);
+            stageResults.put("serve", Map.of("skipped", why));
+            report.add("## serve: skipped (" + why + ")");
+            continue;
+          }
+          int most = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+          int[] counts = java.util.stream.IntStream.rangeClosed(1, Math.max(1, most)).toArray();
+          ServeEndToEnd bench =
+              new ServeEndToEnd(
+                  scratch.resolve("serve"),
+                  counts,
+                  quick ? 12 : 40,
+                  rounds != null ? rounds : quick ? 1 : 3);
+          ServeEndToEnd.Result r = bench.run(System.err::println);
+          r.writeChart(out);
+          stageResults.put("serve", r.json());
+          report.addAll(r.markdown());
+        }
         default ->
             throw new CommandLine.ParameterException(
                 new CommandLine(this),
-                "stage '" + stage + "' is not available yet (available: infos, decode)");
+                "stage '" + stage + "' is not available (available: infos, decode, serve)");
       }
     }
     Map<String, Object> results = new LinkedHashMap<>();
