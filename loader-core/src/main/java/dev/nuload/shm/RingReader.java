@@ -18,7 +18,8 @@ import java.time.Duration;
  * registers its pid and beats a consumer heartbeat while open.
  *
  * <p>Lease semantics: a batch returned by {@link #next} stays valid until it is released or the
- * next batch is taken; {@link #close} releases nothing further and unmaps the file.
+ * next batch is taken; {@link #close} releases the current batch, stops the heartbeat (setting it
+ * to 0 when leaving before the end of the stream) and unmaps the file.
  */
 public final class RingReader implements AutoCloseable {
   /**
