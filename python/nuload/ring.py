@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["RingReader", "Batch", "ProducerGone", "RingFormatError"]
+__all__ = ["RingReader", "Batch", "ProducerGone", "RingFormatError", "RingBusy"]
 
 # ---- docs/format/ring.md: header ----
 MAGIC = 0x474E4952444C554E
@@ -97,6 +97,7 @@ DTYPES = {
 }
 
 HEARTBEAT_INTERVAL_S = 0.1
+CONSUMER_BUSY_MS = 1000  # a consumer heartbeat younger than this marks a live consumer
 
 
 class ProducerGone(RuntimeError):
@@ -105,6 +106,10 @@ class ProducerGone(RuntimeError):
     def __init__(self, message, producer_error=None):
         super().__init__(message)
         self.producer_error = producer_error
+
+
+class RingBusy(RuntimeError):
+    """Another live consumer is attached to the ring (one consumer per ring)."""
 
 
 class RingFormatError(ValueError):
@@ -241,12 +246,27 @@ class RingReader:
                     mm, dtype=dtype, count=count, offset=base + offset
                 ).reshape((self.batch_size, *shape))
             self._tensor_views.append(views)
+        other = int(u64[OFF_CONSUMER_PID // 8])
+        beat = int(u64[OFF_CONSUMER_HEARTBEAT_MS // 8])
+        if (other not in (0, os.getpid()) and beat != 0 and _pid_alive(other)
+                and time.time() * 1000 - beat < CONSUMER_BUSY_MS):
+            self._mm_close_quietly()
+            raise RingBusy(f"ring {self.path} already has a live consumer (pid {other}); one consumer per ring")
         self._next_sequence = int(u64[OFF_CONSUMER_CURSOR // 8])
         u64[OFF_CONSUMER_HEARTBEAT_MS // 8] = int(time.time() * 1000)
         u64[OFF_CONSUMER_PID // 8] = os.getpid()
         self._stop = threading.Event()
         self._beat = threading.Thread(target=self._heartbeat, name="nuload-ring-heartbeat", daemon=True)
         self._beat.start()
+
+    def _mm_close_quietly(self):
+        self._u32 = self._u64 = None
+        self._seq_words = self._slot_headers = self._tables = self._tensor_views = None
+        self._closed = True
+        try:
+            self._mm.close()
+        except BufferError:
+            pass
 
     # ---- opening ----
     def _open(self):
@@ -403,7 +423,7 @@ class RingReader:
     # ---- lifetime ----
     def close(self):
         """Releases the current batch, stops the heartbeat and detaches (idempotent)."""
-        if self._closed:
+        if self._closed or not hasattr(self, "_beat"):
             return
         self._release(self._current)
         self._closed = True

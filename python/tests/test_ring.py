@@ -294,3 +294,20 @@ def test_status_line_reports_slots_and_waits_of_a_slow_consumer(ring):
     assert all(parsed), lines
     assert max(int(m.group(1)) for m in parsed) >= 3, lines
     assert int(parsed[-1].group(3)) > 50 and int(parsed[-1].group(2)) < 50, lines
+
+
+def test_second_consumer_on_a_ring_is_refused_while_the_first_is_alive(ring):
+    from nuload.ring import RingBusy
+
+    proc = start_producer(ring, "--samples", 8, "--batch-size", 2, "--workers", 1)
+    consumer = subprocess.Popen([sys.executable, "-c", CONSUMER.format(python=str(REPO / "python"), ring=str(ring))],
+                                stdout=subprocess.PIPE, text=True)
+    try:
+        assert consumer.stdout.readline().strip() == "got one"
+        with pytest.raises(RingBusy, match=f"pid {consumer.pid}"):
+            RingReader(ring, timeout=10)
+    finally:
+        consumer.kill()
+        consumer.wait(timeout=30)
+        proc.kill()
+        proc.wait(timeout=30)

@@ -18,9 +18,15 @@ import java.time.Duration;
  * registers its pid and beats a consumer heartbeat while open.
  *
  * <p>Lease semantics: a batch returned by {@link #next} stays valid until it is released or the
- * next batch is taken; {@link #close} releases nothing further and unmaps the file.
+ * next batch is taken; {@link #close} releases the current batch, stops the heartbeat (setting it
+ * to 0 when leaving before the end of the stream) and unmaps the file.
  */
 public final class RingReader implements AutoCloseable {
+  /**
+   * A consumer heartbeat younger than this (ms) marks a live consumer that a new one must not join.
+   */
+  static final long CONSUMER_BUSY_MS = 1000;
+
   private final Path path;
   private final Arena arena;
   private final MemorySegment file;
@@ -40,8 +46,26 @@ public final class RingReader implements AutoCloseable {
     this.layout = RingLayout.read(file);
     this.timeoutMs = timeoutMs;
     this.producerPid = Mem.getLong(file, PRODUCER_PID_OFFSET);
-    this.nextSequence = Mem.getLongAcquire(file, CONSUMER_CURSOR_OFFSET);
     long self = ProcessHandle.current().pid();
+    long other = Mem.getLongAcquire(file, CONSUMER_PID_OFFSET);
+    long beat = Mem.getLongAcquire(file, CONSUMER_HEARTBEAT_MS_OFFSET);
+    if (path != null
+        && other != 0
+        && other != self
+        && beat != 0
+        && System.currentTimeMillis() - beat < CONSUMER_BUSY_MS
+        && ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
+      if (arena != null) {
+        arena.close();
+      }
+      throw new dev.nuload.ResourceException(
+          "ring "
+              + path
+              + " already has a live consumer (pid "
+              + other
+              + "); one consumer per ring");
+    }
+    this.nextSequence = Mem.getLongAcquire(file, CONSUMER_CURSOR_OFFSET);
     Mem.putLongRelease(file, CONSUMER_HEARTBEAT_MS_OFFSET, System.currentTimeMillis());
     Mem.putLongRelease(file, CONSUMER_PID_OFFSET, self);
     this.heartbeat =

@@ -177,6 +177,47 @@ class RingWriterTest {
     }
   }
 
+  @Test
+  void shouldNeverExposeAHalfWrittenBatchToAReaderOnAnotherThread() throws Exception {
+    RingLayout layout =
+        RingLayout.plan(List.of(TensorSpec.of("x", DType.UINT8, 64 << 10)), 1, 2, 0);
+    int batches = 2000;
+    try (RingWriter w = RingWriter.inProcess(layout, fastOptions())) {
+      RingReader r = RingReader.attach(w.memory(), Duration.ofSeconds(30));
+      Thread producer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      for (long s = 0; s < batches; s++) {
+                        RingWriter.Slot slot = w.claim(s);
+                        slot.memory()
+                            .asSlice(layout.tensorOffset(0), 64 << 10)
+                            .fill((byte) (s * 7 + 1));
+                        slot.describe(0, (int) s, 1, 0);
+                        w.publish(slot);
+                      }
+                      w.end(batches);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+      long seen = 0;
+      for (RingBatch b = r.next(); b != null; b = r.next()) {
+        byte want = (byte) (b.sequence() * 7 + 1);
+        byte[] bytes = b.tensor("x").toArray(ValueLayout.JAVA_BYTE);
+        for (int i = 0; i < bytes.length; i += 509) {
+          assertEquals(want, bytes[i], "batch " + b.sequence() + " byte " + i);
+        }
+        assertEquals(want, bytes[bytes.length - 1]);
+        assertEquals(seen++, b.sequence());
+      }
+      producer.join();
+      r.close();
+      assertEquals(batches, seen);
+    }
+  }
+
   private static RingWriter.Slot describe(RingWriter.Slot slot) {
     slot.describe(0, (int) slot.sequence(), 0, 0);
     return slot;
