@@ -96,7 +96,13 @@ class RingDataset(IterableDataset):
             end = batch.end_of_epoch
             yield out
             if end:
-                return
+                # The consumer asked for more after the epoch's last batch, so that batch's lease
+                # ends here rather than with the next epoch. After the last epoch, read on to the
+                # end-of-stream marker (next_batch releases the batch and returns None), so the
+                # producer sees every batch released and exits cleanly.
+                if batch.epoch + 1 < reader.epochs:
+                    batch.release()
+                    return
 
     def close(self):
         if self._reader is not None:

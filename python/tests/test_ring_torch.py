@@ -59,3 +59,23 @@ def test_wrong_epoch_or_rank_is_refused():
         proc.kill()
         proc.wait()
         cleanup(path)
+
+
+def test_iterating_every_epoch_releases_every_batch_so_the_producer_ends_cleanly():
+    path = ring_path()
+    proc = start_producer(path, "--samples", 5, "--batch-size", 2, "--workers", 1, "--epochs", 2)
+    ds = RingDataset(path, timeout=60)
+    try:
+        seen = 0
+        for epoch in range(2):
+            ds.set_epoch(epoch)
+            seen += sum(len(b["sample_tokens"]) for b in ds)
+        ds.close()
+        out, err = proc.communicate(timeout=60)
+        assert seen == 10  # 5 samples per epoch, as batches of 2, 2 and 1
+        assert proc.returncode == 0, err
+        assert "stopped:" not in out, out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        cleanup(path)
