@@ -451,3 +451,41 @@ class RingReader:
             self.close()
         except Exception:
             pass
+
+
+def _summarize(argv=None):
+    """`python3 -m nuload.ring PATH`: reads every batch of a ring and prints a JSON summary
+    (batches, samples, per-tensor shape and dtype, the mean of the first tensor, seconds)."""
+    import argparse
+    import json
+
+    p = argparse.ArgumentParser(prog="python3 -m nuload.ring", description=_summarize.__doc__)
+    p.add_argument("path")
+    p.add_argument("--timeout", type=float, default=60.0)
+    a = p.parse_args(argv)
+    batches = samples = 0
+    tensors = {}
+    means = []
+    t0 = time.perf_counter()
+    with RingReader(a.path, timeout=a.timeout) as reader:
+        first = next(iter(reader.layout), None)
+        for batch in reader:
+            batches += 1
+            samples += batch.size
+            for name in reader.layout:
+                arr = batch[name]
+                tensors[name] = {"shape": list(arr.shape), "dtype": str(arr.dtype)}
+            if first is not None:
+                means.append(float(np.asarray(batch[first], dtype=np.float64).mean()))
+            batch.release()
+    seconds = time.perf_counter() - t0
+    print(json.dumps({
+        "batches": batches, "samples": samples, "seconds": round(seconds, 3),
+        "samples_per_s": round(samples / seconds, 2) if seconds > 0 else 0.0,
+        "tensors": tensors, "first_tensor_mean": round(float(np.mean(means)), 4) if means else None,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_summarize())

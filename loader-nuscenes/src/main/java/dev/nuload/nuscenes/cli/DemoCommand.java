@@ -1,5 +1,6 @@
 package dev.nuload.nuscenes.cli;
 
+import dev.nuload.BadDataException;
 import dev.nuload.ExitCode;
 import dev.nuload.ResourceException;
 import dev.nuload.nuscenes.NuScenesVersion;
@@ -39,9 +40,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Runs the whole pipeline on a small built-in synthetic dataset.",
     description = {
-      "Stages today: synth (a v1.0-mini dataroot with camera JPEGs, lidar, radar and maps) ->"
+      "Stages: synth (a v1.0-mini dataroot with camera JPEGs, lidar, radar and maps) ->"
           + " validate (tables and files) -> infos (Arrow info files and token index in"
-          + " DIR/infos). Prints a summary of each stage with its time and throughput.",
+          + " DIR/infos) -> serve (PETRv2 batches into a shared-memory ring, read by a Python"
+          + " consumer process). Prints a summary of each stage with its time and throughput.",
       "",
       "The output folder is replaced when it holds an earlier demo; any other non-empty folder"
           + " is refused.",
@@ -58,6 +60,9 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
   /** Marker file that identifies a folder written by the demo, so it can be replaced safely. */
   static final String MARKER = ".nuload-demo";
+
+  /** Number of stages the demo runs. */
+  static final int STAGES = 4;
 
   private static final InfosJob.Listener QUIET_JOB =
       new InfosJob.Listener() {
@@ -105,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
     prepare(root);
     List<String[]> rows = new ArrayList<>();
 
-    stdout.printf("demo: [1/3] synth v1.0-mini, %d scene(s) -> %s%n", scenes, root);
+    stdout.printf("demo: [1/%d] synth v1.0-mini, %d scene(s) -> %s%n", STAGES, scenes, root);
     stdout.flush();
     SynthReport synth =
         SyntheticDataset.generate(
@@ -130,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
           String.format(Locale.ROOT, "%.1f MB/s", synth.megabytesPerSecond())
         });
 
-    stdout.println("demo: [2/3] validate tables and files");
+    stdout.printf("demo: [2/%d] validate tables and files%n", STAGES);
     stdout.flush();
     long t0 = System.nanoTime();
     ValidationReport report = new ValidationReport(5);
@@ -162,7 +167,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     Path infosDir = root.resolve("infos");
-    stdout.println("demo: [3/3] infos -> " + infosDir);
+    stdout.printf("demo: [3/%d] infos -> %s%n", STAGES, infosDir);
     stdout.flush();
     InfosJob.Result infos =
         new InfosJob(new ArrowInfoFileFormat(), QUIET_JOB, "nuload " + NuloadVersion.version())
@@ -192,6 +197,47 @@ public final class DemoCommand implements Callable<Integer> {
           seconds(infos.elapsed().toNanos()),
           String.format(Locale.ROOT, "%,.0f samples/s", samples / (infos.elapsed().toNanos() / 1e9))
         });
+
+    Path infoFile = infosDir.resolve("nuscenes_infos_mini_train.arrow");
+    if (!Files.exists(infoFile)) {
+      infoFile = infosDir.resolve("nuscenes_infos_mini_val.arrow");
+    }
+    Path shm = Path.of("/dev/shm");
+    Path ring =
+        (Files.isDirectory(shm) && Files.isWritable(shm) ? shm : root)
+            .resolve("nuload-demo-" + ProcessHandle.current().pid() + ".ring");
+    stdout.printf(
+        "demo: [4/%d] serve %d samples of %s as PETRv2 batches -> %s%n",
+        STAGES, DemoServe.SAMPLES, infoFile.getFileName(), ring);
+    stdout.flush();
+    DemoServe.Outcome served;
+    try {
+      served = DemoServe.run(infoFile, root, ring);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("demo: interrupted while serving", e);
+    }
+    rows.add(
+        new String[] {
+          "serve",
+          String.format(
+              Locale.ROOT,
+              "%d batches of %d (%s) read by %s",
+              served.batches(),
+              DemoServe.BATCH,
+              served.detail(),
+              served.consumer()),
+          seconds((long) (served.serveSeconds() * 1e9)),
+          String.format(Locale.ROOT, "%.1f samples/s", served.samples() / served.serveSeconds())
+        });
+    if (served.samples() != DemoServe.SAMPLES) {
+      printTable(stdout, rows);
+      throw new BadDataException(
+          "demo: the consumer read "
+              + served.samples()
+              + " samples, expected "
+              + DemoServe.SAMPLES);
+    }
 
     stdout.println();
     printTable(stdout, rows);
