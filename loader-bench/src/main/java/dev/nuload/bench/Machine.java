@@ -1,6 +1,9 @@
 package dev.nuload.bench;
 
+import dev.nuload.image.JpegCodecs;
+import dev.nuload.image.JpegDecoder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
-/** What a benchmark ran on: CPU model, cores, memory, JDK. */
+/** What a benchmark ran on: CPU model, cores, memory, JDK, JPEG decoder, library versions. */
 final class Machine {
   private Machine() {}
 
@@ -21,7 +25,49 @@ final class Machine {
     m.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
     m.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    m.put("jpeg_decoder", jpegDecoder());
+    m.put("libraries", libraries());
     return m;
+  }
+
+  /** group/artifact pairs whose versions the report records. */
+  private static final String[][] LIBRARIES = {
+    {"org.apache.arrow", "arrow-vector"},
+    {"net.openhft", "chronicle-map"},
+    {"com.lmax", "disruptor"},
+    {"org.apache.commons", "commons-compress"},
+    {"com.github.luben", "zstd-jni"},
+    {"com.fasterxml.jackson.core", "jackson-core"},
+    {"info.picocli", "picocli"},
+    {"org.openjdk.jmh", "jmh-core"},
+  };
+
+  /** Versions from the Maven descriptors the shaded jar keeps ({@code pom.properties}). */
+  static String libraries() {
+    List<String> out = new ArrayList<>();
+    for (String[] ga : LIBRARIES) {
+      String res = "META-INF/maven/" + ga[0] + "/" + ga[1] + "/pom.properties";
+      try (InputStream in = Machine.class.getClassLoader().getResourceAsStream(res)) {
+        if (in == null) {
+          continue;
+        }
+        Properties p = new Properties();
+        p.load(in);
+        out.add(ga[1] + " " + p.getProperty("version", "?"));
+      } catch (IOException e) {
+        // an unreadable descriptor is left out
+      }
+    }
+    return String.join(", ", out);
+  }
+
+  /** The JPEG decoder the pipeline uses here (TurboJPEG through FFM, or the ImageIO fallback). */
+  static String jpegDecoder() {
+    try (JpegDecoder d = JpegCodecs.decoder()) {
+      return d.name();
+    } catch (RuntimeException e) {
+      return "none: " + e.getMessage();
+    }
   }
 
   static List<String> markdown() {
