@@ -12,6 +12,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -59,8 +60,8 @@ public final class ImageIoJpegDecoder implements JpegDecoder {
       int w = reader.getWidth(0);
       int h = reader.getHeight(0);
       ImageReadParam param = reader.getDefaultReadParam();
-      if (reuse != null && reuse.getWidth() == w && reuse.getHeight() == h) {
-        param.setDestination(reuse);
+      if (reuse != null && reuse.getWidth() == w && reuse.getHeight() == h && bgrReadable()) {
+        param.setDestination(reuse); // only where the reader can write B, G, R (not grey JPEGs)
       }
       img = reader.read(0, param);
     } catch (IOException | RuntimeException e) {
@@ -85,6 +86,16 @@ public final class ImageIoJpegDecoder implements JpegDecoder {
         img.getHeight(),
         img.getWidth(),
         img.getHeight());
+  }
+
+  private boolean bgrReadable() throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    while (types.hasNext()) {
+      if (types.next().getBufferedImageType() == BufferedImage.TYPE_3BYTE_BGR) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -6,7 +6,7 @@ package dev.nuload.image;
  */
 public enum ResampleFilter {
   /** Pillow's BICUBIC (Keys cubic, a = -0.5, support 2): what {@code Image.resize} uses for RGB. */
-  BICUBIC(2.0) {
+  BICUBIC(2.0, true) {
     @Override
     double weight(double x) {
       final double a = -0.5;
@@ -22,21 +22,47 @@ public enum ResampleFilter {
       return 0.0;
     }
   },
-  /** Pillow's BILINEAR (triangle, support 1): half the taps of BICUBIC, used by the fast mode. */
-  BILINEAR(1.0) {
+  /** Pillow's BILINEAR (triangle, support 1, widened when shrinking): half the taps of BICUBIC. */
+  BILINEAR(1.0, true) {
     @Override
     double weight(double x) {
-      if (x < 0.0) {
-        x = -x;
-      }
-      return x < 1.0 ? 1.0 - x : 0.0;
+      return triangle(x);
+    }
+  },
+  /**
+   * Linear interpolation between the two nearest samples, never widened (at most 2 taps). Used by
+   * the fast mode after DCT-domain scaling has done the large part of the shrinking (the residual
+   * scale is at most 1.25 with TurboJPEG's 1/8 steps, where the missing antialiasing costs little).
+   */
+  LINEAR(1.0, false) {
+    @Override
+    double weight(double x) {
+      return triangle(x);
     }
   };
 
   private final double support;
+  private final boolean antialias;
 
-  ResampleFilter(double support) {
+  ResampleFilter(double support, boolean antialias) {
     this.support = support;
+    this.antialias = antialias;
+  }
+
+  /**
+   * Tells whether the kernel is widened by the shrink factor (Pillow's antialiasing).
+   *
+   * @return true for the Pillow filters.
+   */
+  public boolean antialias() {
+    return antialias;
+  }
+
+  private static double triangle(double x) {
+    if (x < 0.0) {
+      x = -x;
+    }
+    return x < 1.0 ? 1.0 - x : 0.0;
   }
 
   /**

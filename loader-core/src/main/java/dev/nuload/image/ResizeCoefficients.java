@@ -36,7 +36,7 @@ public final class ResizeCoefficients {
     this.outSize = outSize;
     this.filter = filter;
     double scale = (double) inSize / outSize;
-    double filterscale = Math.max(scale, 1.0);
+    double filterscale = filter.antialias() ? Math.max(scale, 1.0) : 1.0;
     double support = filter.support() * filterscale;
     ksize = (int) Math.ceil(support) * 2 + 1;
     first = new int[outSize];

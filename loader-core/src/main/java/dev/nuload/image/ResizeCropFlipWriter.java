@@ -30,8 +30,10 @@ public final class ResizeCropFlipWriter {
   private ResizeCoefficients horizontal;
   private ResizeCoefficients vertical;
   private byte[] line = new byte[0]; // one decoded row
-  private int[] lineA = new int[0]; // decoded rows widened, zero-padded
-  private int[] lineB = new int[0];
+  private long[] brA = new long[0]; // decoded rows split into B|R lanes and G, zero-padded
+  private long[] brB = new long[0];
+  private int[] gA = new int[0];
+  private int[] gB = new int[0];
   private int[] tmp = new int[0]; // horizontal pass result (8-bit values): rows x cols x 3
   private int[] acc = new int[0]; // vertical accumulator for one row
   private byte[] row8 = new byte[0]; // one resized row, cols x 3
@@ -205,86 +207,94 @@ public final class ResizeCropFlipWriter {
     int ksize = h.ksize();
     int taps = h.maxTaps();
     int[] w = h.weights();
-    // rows widened to int and padded with zero pixels, so every output runs the same number of
-    // taps (Pillow's weights past an output's window are 0) and the loop has a fixed length
-    int padded = srcStride + taps * 3;
-    if (lineA.length != padded) {
+    // Each decoded row is split into a long per pixel holding B in the low and R in the high 32
+    // bits (two lanes, one multiply for both) and an int holding G, padded with zero pixels so
+    // every output runs the same number of taps (Pillow's weights past an output's window are 0).
+    // Lane arithmetic is exact: the low lane starts at 2^31 + 2^21 and its sum stays inside
+    // [0, 2^32) (|sum of B * w| < 2^30.3 for normalised weights), so no borrow reaches the high
+    // lane and (acc >> 32) is the high lane's exact sum.
+    int padded = src.width() + taps;
+    if (brA.length != padded) {
       line = new byte[srcStride];
-      lineA = new int[padded];
-      lineB = new int[padded];
+      brA = new long[padded];
+      brB = new long[padded];
+      gA = new int[padded];
+      gB = new int[padded];
     }
     int[] t = tmp;
     int half = 1 << (ResizeCoefficients.PRECISION_BITS - 1);
+    long bias = (1L << 31) + half + ((long) half << 32);
     int y = 0;
     for (; y + 1 < rows; y += 2) { // two rows per pass share the weight loads
-      widen(px, (long) (y0 + y) * srcStride, srcStride, lineA);
-      widen(px, (long) (y0 + y + 1) * srcStride, srcStride, lineB);
-      int[] a = lineA;
-      int[] b = lineB;
+      split(px, (long) (y0 + y) * srcStride, src.width(), brA, gA);
+      split(px, (long) (y0 + y + 1) * srcStride, src.width(), brB, gB);
+      long[] ra = brA;
+      long[] rb = brB;
+      int[] ga = gA;
+      int[] gb = gB;
       int oa = y * stride;
       int ob = oa + stride;
       for (int x = c0; x < c0 + cols; x++) {
-        int p = h.first(x) * 3;
+        int p = h.first(x);
         int wb = x * ksize;
-        int a0 = half;
+        long a02 = bias;
+        long b02 = bias;
         int a1 = half;
-        int a2 = half;
-        int b0 = half;
         int b1 = half;
-        int b2 = half;
         for (int k = 0; k < taps; k++) {
           int wk = w[wb + k];
-          a0 += a[p] * wk;
-          a1 += a[p + 1] * wk;
-          a2 += a[p + 2] * wk;
-          b0 += b[p] * wk;
-          b1 += b[p + 1] * wk;
-          b2 += b[p + 2] * wk;
-          p += 3;
+          a02 += ra[p + k] * wk;
+          b02 += rb[p + k] * wk;
+          a1 += ga[p + k] * wk;
+          b1 += gb[p + k] * wk;
         }
-        t[oa] = ResizeCoefficients.clip8(a0);
+        t[oa] = ResizeCoefficients.clip8((int) ((a02 & 0xFFFFFFFFL) - (1L << 31)));
         t[oa + 1] = ResizeCoefficients.clip8(a1);
-        t[oa + 2] = ResizeCoefficients.clip8(a2);
-        t[ob] = ResizeCoefficients.clip8(b0);
+        t[oa + 2] = ResizeCoefficients.clip8((int) (a02 >> 32));
+        t[ob] = ResizeCoefficients.clip8((int) ((b02 & 0xFFFFFFFFL) - (1L << 31)));
         t[ob + 1] = ResizeCoefficients.clip8(b1);
-        t[ob + 2] = ResizeCoefficients.clip8(b2);
+        t[ob + 2] = ResizeCoefficients.clip8((int) (b02 >> 32));
         oa += 3;
         ob += 3;
       }
     }
     for (; y < rows; y++) {
-      widen(px, (long) (y0 + y) * srcStride, srcStride, lineA);
-      int[] a = lineA;
+      split(px, (long) (y0 + y) * srcStride, src.width(), brA, gA);
+      long[] ra = brA;
+      int[] ga = gA;
       int o = y * stride;
       for (int x = c0; x < c0 + cols; x++) {
-        int p = h.first(x) * 3;
+        int p = h.first(x);
         int wb = x * ksize;
-        int s0 = half;
-        int s1 = half;
-        int s2 = half;
+        long a02 = bias;
+        int a1 = half;
         for (int k = 0; k < taps; k++) {
           int wk = w[wb + k];
-          s0 += a[p] * wk;
-          s1 += a[p + 1] * wk;
-          s2 += a[p + 2] * wk;
-          p += 3;
+          a02 += ra[p + k] * wk;
+          a1 += ga[p + k] * wk;
         }
-        t[o] = ResizeCoefficients.clip8(s0);
-        t[o + 1] = ResizeCoefficients.clip8(s1);
-        t[o + 2] = ResizeCoefficients.clip8(s2);
+        t[o] = ResizeCoefficients.clip8((int) ((a02 & 0xFFFFFFFFL) - (1L << 31)));
+        t[o + 1] = ResizeCoefficients.clip8(a1);
+        t[o + 2] = ResizeCoefficients.clip8((int) (a02 >> 32));
         o += 3;
       }
     }
   }
 
-  /** Copies one decoded row into {@code dst} as ints 0..255 and zeroes the padding after it. */
-  private void widen(MemorySegment px, long offset, int n, int[] dst) {
+  /**
+   * Splits one decoded BGR row into {@code br[i] = B + (R << 32)} and {@code g[i] = G} for its
+   * {@code n} pixels and zeroes the padding after them.
+   */
+  private void split(MemorySegment px, long offset, int n, long[] br, int[] g) {
     byte[] l = line;
-    MemorySegment.copy(px, ValueLayout.JAVA_BYTE, offset, l, 0, n);
+    MemorySegment.copy(px, ValueLayout.JAVA_BYTE, offset, l, 0, n * 3);
     for (int i = 0; i < n; i++) {
-      dst[i] = l[i] & 0xFF;
+      int q = i * 3;
+      br[i] = (l[q] & 0xFF) | ((long) (l[q + 2] & 0xFF) << 32);
+      g[i] = l[q + 1] & 0xFF;
     }
-    Arrays.fill(dst, n, dst.length, 0);
+    Arrays.fill(br, n, br.length, 0L);
+    Arrays.fill(g, n, g.length, 0);
   }
 
   /** Fills {@link #row8} with resized row {@code ry} (cols x 3 bytes). */

@@ -146,6 +146,30 @@ abstract class JpegDecoderContractTest {
   }
 
   @Test
+  void shouldDecodeAGreyJpegToThreeEqualChannelsAfterAColourOneOfTheSameSize() throws Exception {
+    byte[] colour = encodedTestImage();
+    java.awt.image.BufferedImage grey =
+        new java.awt.image.BufferedImage(
+            JpegEncoderContractTest.W,
+            JpegEncoderContractTest.H,
+            java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < JpegEncoderContractTest.H; y++) {
+      for (int x = 0; x < JpegEncoderContractTest.W; x++) {
+        grey.getRaster().setSample(x, y, 0, (x + y) & 0xFF);
+      }
+    }
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(grey, "jpg", bos);
+    byte[] g = bos.toByteArray();
+    decoder.decode(colour, colour.length, "colour.jpg");
+    byte[] px = pixels(decoder.decode(g, g.length, "grey.jpg"));
+    int i = (50 * JpegEncoderContractTest.W + 70) * 3;
+    assertEquals(px[i], px[i + 1]);
+    assertEquals(px[i + 1], px[i + 2]);
+    assertTrue(Math.abs((px[i] & 0xFF) - 120) <= 4, "grey level " + (px[i] & 0xFF));
+  }
+
+  @Test
   void shouldRefuseUseAfterClose() {
     byte[] jpeg = encodedTestImage();
     decoder.close();

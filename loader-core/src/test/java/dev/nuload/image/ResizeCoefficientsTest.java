@@ -25,6 +25,22 @@ class ResizeCoefficientsTest {
   }
 
   @Test
+  void shouldInterpolateLinearlyBetweenTwoSamplesWithoutWidening() {
+    ResizeCoefficients c = new ResizeCoefficients(1000, 880, ResampleFilter.LINEAR);
+    int[] ramp = new int[1000];
+    for (int i = 0; i < ramp.length; i++) {
+      ramp[i] = i / 4;
+    }
+    int[] out = c.apply(ramp);
+    for (int o = 0; o < 880; o++) {
+      assertTrue(c.taps(o) <= 3, "taps " + c.taps(o));
+      double centre = (o + 0.5) * 1000 / 880 - 0.5; // input coordinate of the output centre
+      double want = Math.min(999, Math.max(0, centre)) / 4;
+      assertTrue(Math.abs(out[o] - want) <= 1.0, "output " + o + ": " + out[o] + " vs " + want);
+    }
+  }
+
+  @Test
   void shouldWidenTheKernelWhenShrinking() {
     ResizeCoefficients c = new ResizeCoefficients(1600, 800, ResampleFilter.BICUBIC);
     // support 2 * scale 2 = 4 input pixels each side: 8 taps inside the image

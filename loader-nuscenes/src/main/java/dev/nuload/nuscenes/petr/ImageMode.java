@@ -8,10 +8,11 @@ public enum ImageMode {
    */
   EXACT,
   /**
-   * DCT-scaled decode (the smallest TurboJPEG factor still at least the resize target) and a
-   * BILINEAR convolution from there: same geometry (sizes, crop, ida), about 2x less work, pixel
-   * values close to but not equal to {@link #EXACT} (see {@code nuload preview} for the measured
-   * difference).
+   * DCT-scaled decode (the smallest TurboJPEG factor still at least the resize target, so nothing
+   * is upscaled) and 2-tap linear interpolation for the remaining shrink of at most 1.25 (Pillow's
+   * antialiased BILINEAR when the decoder cannot scale, as ImageIO): same geometry (sizes, crop,
+   * ida), less work, pixel values close to but not equal to {@link #EXACT} ({@code nuload preview}
+   * prints the measured difference).
    */
   FAST
 }

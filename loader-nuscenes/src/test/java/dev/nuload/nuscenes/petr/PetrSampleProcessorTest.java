@@ -213,6 +213,17 @@ class PetrSampleProcessorTest {
   }
 
   @Test
+  void shouldStayCloseToTheExactModeInFastMode() {
+    PetrConfig c = PetrConfig.petrv2_800x320().withDtype(TensorDType.UINT8);
+    for (long epoch = 0; epoch < 3; epoch++) { // resize ratios on both sides of 0.5
+      MemorySegment exact = run(c.withMode(ImageMode.EXACT), row(0), 0, 13, (int) epoch, true);
+      MemorySegment fast = run(c.withMode(ImageMode.FAST), row(0), 0, 13, (int) epoch, true);
+      PetrPreview.ModeDifference d = PetrPreview.compare(exact, fast, c);
+      assertTrue(d.psnrDb() > 33 && d.meanAbs() < 3, "epoch " + epoch + ": " + d);
+    }
+  }
+
+  @Test
   void shouldNameTheMissingImageFile() {
     PetrConfig c = PetrConfig.petrv1_800x320();
     BadDataException e = assertThrows(BadDataException.class, () -> run(c, row(5), 5, 0, 0, false));
