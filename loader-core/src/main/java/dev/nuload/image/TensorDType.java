@@ -36,4 +36,21 @@ public enum TensorDType {
       case UINT8 -> "|u1";
     };
   }
+
+  /**
+   * Parses a command-line value.
+   *
+   * @param s {@code float32}, {@code float16} or {@code uint8}, any case.
+   * @return the type.
+   * @throws IllegalArgumentException for anything else, naming the value.
+   */
+  public static TensorDType parse(String s) {
+    return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+      case "float32" -> FLOAT32;
+      case "float16" -> FLOAT16;
+      case "uint8" -> UINT8;
+      default ->
+          throw new IllegalArgumentException("--dtype must be float32, float16 or uint8, got " + s);
+    };
+  }
 }

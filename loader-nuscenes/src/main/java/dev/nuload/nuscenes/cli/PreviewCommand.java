@@ -100,7 +100,8 @@ public final class PreviewCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PetrConfig config;
     try {
-      config = PetrConfig.preset(preset).withDtype(TensorDType.FLOAT32).withMode(mode(mode));
+      config =
+          PetrConfig.preset(preset).withDtype(TensorDType.FLOAT32).withMode(ImageMode.parse(mode));
       if (frames != null) {
         config = config.withFrames(frames);
       }
@@ -162,14 +163,6 @@ public final class PreviewCommand implements Callable<Integer> {
       o.flush();
     }
     return 0;
-  }
-
-  private static ImageMode mode(String m) {
-    return switch (m.toLowerCase(Locale.ROOT)) {
-      case "exact" -> ImageMode.EXACT;
-      case "fast" -> ImageMode.FAST;
-      default -> throw new IllegalArgumentException("--mode must be exact or fast, got " + m);
-    };
   }
 
   private InfoRecord find(long[] rowOut) throws IOException {

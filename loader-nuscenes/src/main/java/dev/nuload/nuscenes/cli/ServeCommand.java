@@ -100,7 +100,10 @@ public final class ServeCommand implements Callable<Integer> {
     PetrConfig config;
     EngineOptions options;
     try {
-      config = PetrConfig.preset(preset).withDtype(dtype(dtype)).withMode(mode(mode));
+      config =
+          PetrConfig.preset(preset)
+              .withDtype(TensorDType.parse(dtype))
+              .withMode(ImageMode.parse(mode));
       if (frames != null) {
         config = config.withFrames(frames);
       }
@@ -156,23 +159,5 @@ public final class ServeCommand implements Callable<Integer> {
         100 * r.producerWaitFraction());
     out.flush();
     return ExitCode.OK;
-  }
-
-  static TensorDType dtype(String d) {
-    return switch (d.toLowerCase(Locale.ROOT)) {
-      case "float32" -> TensorDType.FLOAT32;
-      case "float16" -> TensorDType.FLOAT16;
-      case "uint8" -> TensorDType.UINT8;
-      default ->
-          throw new IllegalArgumentException("--dtype must be float32, float16 or uint8, got " + d);
-    };
-  }
-
-  static ImageMode mode(String m) {
-    return switch (m.toLowerCase(Locale.ROOT)) {
-      case "exact" -> ImageMode.EXACT;
-      case "fast" -> ImageMode.FAST;
-      default -> throw new IllegalArgumentException("--mode must be exact or fast, got " + m);
-    };
   }
 }

@@ -14,5 +14,20 @@ public enum ImageMode {
    * ida), less work, pixel values close to but not equal to {@link #EXACT} ({@code nuload preview}
    * prints the measured difference).
    */
-  FAST
+  FAST;
+
+  /**
+   * Parses a command-line value.
+   *
+   * @param s {@code exact} or {@code fast}, any case.
+   * @return the mode.
+   * @throws IllegalArgumentException for anything else, naming the value.
+   */
+  public static ImageMode parse(String s) {
+    return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+      case "exact" -> EXACT;
+      case "fast" -> FAST;
+      default -> throw new IllegalArgumentException("--mode must be exact or fast, got " + s);
+    };
+  }
 }
