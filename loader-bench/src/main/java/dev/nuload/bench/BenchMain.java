@@ -70,8 +70,12 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(
       names = "--workers",
-      description = "decode stage: Java threads and Python processes (default: available cores).")
-  Integer workers;
+      split = ",",
+      paramLabel = "N",
+      description =
+          "worker counts: serve measures each (a curve), decode the largest; Java threads and"
+              + " Python processes alike (default: 1 to the number of cores).")
+  List<Integer> workers;
 
   @Option(
       names = "--shared",
@@ -111,7 +115,7 @@ public final class BenchMain implements Callable<Integer> {
               new DecodeEndToEnd(
                   scratch.resolve("decode"),
                   shared != null ? shared : defaultShared(),
-                  workers != null ? workers : Runtime.getRuntime().availableProcessors(),
+                  workerCounts()[workerCounts().length - 1],
                   quick ? 24 : 96,
                   quick ? 8 : 24,
                   rounds != null ? rounds : quick ? 1 : 3);
@@ -133,12 +137,10 @@ public final class BenchMain implements Callable<Integer> {
             report.add("## serve: skipped (" + why + ")");
             continue;
           }
-          int most = workers != null ? workers : Runtime.getRuntime().availableProcessors();
-          int[] counts = java.util.stream.IntStream.rangeClosed(1, Math.max(1, most)).toArray();
           ServeEndToEnd bench =
               new ServeEndToEnd(
                   scratch.resolve("serve"),
-                  counts,
+                  workerCounts(),
                   quick ? 12 : 40,
                   rounds != null ? rounds : quick ? 1 : 3);
           ServeEndToEnd.Result r = bench.run(System.err::println);
@@ -167,6 +169,20 @@ public final class BenchMain implements Callable<Integer> {
     System.out.println(
         "bench: wrote " + out.resolve("bench-report.md") + " and bench-results.json");
     return 0;
+  }
+
+  /** The --workers list, ascending and positive, or 1..cores. */
+  private int[] workerCounts() {
+    if (workers == null || workers.isEmpty()) {
+      return java.util.stream.IntStream.rangeClosed(1, Runtime.getRuntime().availableProcessors())
+          .toArray();
+    }
+    int[] w = workers.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+    if (w[0] < 1) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--workers must be positive, got " + workers);
+    }
+    return w;
   }
 
   private static Path defaultShared() {
