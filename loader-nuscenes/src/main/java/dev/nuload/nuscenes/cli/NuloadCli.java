@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
       DemoCommand.class,
       ExampleInfosCommand.class,
+      ExtractCommand.class,
       InspectCommand.class,
       InfosCommand.class,
+      RepackCommand.class,
       SynthCommand.class,
       ValidateCommand.class,
       CommandLine.HelpCommand.class
