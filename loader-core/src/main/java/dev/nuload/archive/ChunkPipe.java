@@ -67,8 +67,14 @@ final class ChunkPipe extends InputStream {
   }
 
   void fail(Throwable t) {
-    full.clear();
-    full.offer(new Failure(t));
+    Failure f = new Failure(t);
+    try {
+      while (!closed && !full.offer(f, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        // the reader is still draining the chunks before the failure
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void checkOpen() throws InterruptedException {

@@ -63,6 +63,11 @@ final class GzipDecoder {
             inPos = 0;
             inLen = Math.max(0, src.read(in, 0, in.length));
             if (inLen == 0) {
+              // Hand over what was decoded so the parser finishes the complete entries and
+              // names the one that is cut.
+              pipe.put(out, fill, true);
+              out = pipe.emptyBuffer();
+              fill = 0;
               throw corrupt(offset(), "truncated gzip data (unexpected end of file)");
             }
             inf.setInput(in, 0, inLen);
