@@ -495,8 +495,7 @@ public final class Extractor implements AutoCloseable {
     List<Future<?>> tasks = new ArrayList<>();
     for (RepackIndex.Frame f : index.frames()) {
       if (!frameNeeded(run, index, f)) {
-        run.progress.compressedRead.addAndGet(f.length());
-        continue;
+        continue; // not read at all
       }
       tasks.add(
           writers.submit(
