@@ -537,7 +537,7 @@ public final class Extractor implements AutoCloseable {
         continue;
       }
       if (dir) {
-        needed |= !knownDirs.contains(clean);
+        needed |= !knownDirs.contains(clean) && !run.isDirectory(clean);
         continue;
       }
       Long done = run.journal.done().get(clean);
@@ -925,6 +925,10 @@ public final class Extractor implements AutoCloseable {
         }
       }
       return true;
+    }
+
+    boolean isDirectory(String rel) {
+      return Files.isDirectory(root.resolve(rel), LinkOption.NOFOLLOW_LINKS);
     }
 
     boolean presentWithSize(String rel, long size) {
