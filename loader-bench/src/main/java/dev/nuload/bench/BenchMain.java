@@ -1,5 +1,6 @@
 package dev.nuload.bench;
 
+import dev.nuload.bench.extract.ExtractEndToEnd;
 import dev.nuload.bench.infos.InfosEndToEnd;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nuload bench}: runs each stage's nuload implementation and its baseline alternately in one
- * invocation and reports medians, spreads and ratios. Stages available today: {@code infos}.
+ * invocation and reports medians, spreads and ratios. Stages available today: {@code infos}, {@code
+ * extract}.
  */
 @Command(
     name = "nuload bench",
@@ -24,14 +26,15 @@ import picocli.CommandLine.Option;
       "Runs nuload and the tool people use today side by side (A B A B ...) on the same"
           + " inputs and writes bench-results.json and bench-report.md.",
       "Stages available: infos (tables -> info files, vs a numpy implementation of the"
-          + " converter). extract, decode and serve come with their stages.",
+          + " converter), extract (archives -> dataroot, vs pigz -dc | tar -x and tar -xzf)."
+          + " decode and serve come with their stages.",
       ""
     })
 public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--stages",
       split = ",",
-      defaultValue = "infos",
+      defaultValue = "infos,extract",
       description = "stages to run (default: ${DEFAULT-VALUE}).")
   List<String> stages;
 
@@ -64,6 +67,13 @@ public final class BenchMain implements Callable<Integer> {
   Integer baselineScenes;
 
   @Option(
+      names = "--extract-scenes",
+      description =
+          "scenes of the synthetic v1.0-mini (with sensor files) packed for the extract stage"
+              + " (default: 3, or 1 with --quick).")
+  Integer extractScenes;
+
+  @Option(
       names = "--work",
       description = "scratch folder for generated inputs (default: OUT/work).")
   Path work;
@@ -90,10 +100,24 @@ public final class BenchMain implements Callable<Integer> {
           stageResults.put("infos", r.json());
           report.addAll(r.markdown());
         }
+        case "extract" -> {
+          ExtractEndToEnd bench =
+              new ExtractEndToEnd(
+                  scratch.resolve("extract"),
+                  extractScenes != null ? extractScenes : quick ? 1 : 3,
+                  rounds != null ? rounds : quick ? 1 : 3,
+                  !quick);
+          ExtractEndToEnd.Result r = bench.run(System.err::println);
+          stageResults.put("extract", r.json());
+          if (!report.isEmpty()) {
+            report.add("");
+          }
+          report.addAll(r.markdown());
+        }
         default ->
             throw new CommandLine.ParameterException(
                 new CommandLine(this),
-                "stage '" + stage + "' is not available yet (available: infos)");
+                "stage '" + stage + "' is not available yet (available: infos, extract)");
       }
     }
     Map<String, Object> results = new LinkedHashMap<>();
