@@ -74,6 +74,13 @@ public final class BenchMain implements Callable<Integer> {
   Integer extractScenes;
 
   @Option(
+      names = "--extract-target",
+      description =
+          "folder the extract stage extracts into (default: WORK/extract/out, on the same disk"
+              + " as the archives); e.g. a tmpfs to take the disk out of the measurement.")
+  Path extractTarget;
+
+  @Option(
       names = "--work",
       description = "scratch folder for generated inputs (default: OUT/work).")
   Path work;
@@ -106,7 +113,8 @@ public final class BenchMain implements Callable<Integer> {
                   scratch.resolve("extract"),
                   extractScenes != null ? extractScenes : quick ? 1 : 3,
                   rounds != null ? rounds : quick ? 1 : 3,
-                  !quick);
+                  !quick,
+                  extractTarget);
           ExtractEndToEnd.Result r = bench.run(System.err::println);
           stageResults.put("extract", r.json());
           if (!report.isEmpty()) {

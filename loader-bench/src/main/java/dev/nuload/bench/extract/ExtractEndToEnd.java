@@ -36,6 +36,7 @@ public final class ExtractEndToEnd {
   private final int scenes;
   private final int rounds;
   private final boolean withGzipCli;
+  private final Path target;
 
   /**
    * Creates the benchmark.
@@ -44,9 +45,11 @@ public final class ExtractEndToEnd {
    * @param scenes synthetic v1.0-mini scenes (all sensor files).
    * @param rounds alternating rounds.
    * @param withGzipCli also measure an archive made by GNU gzip (slow to make).
+   * @param target where the tools extract to, or null for {@code work/out}.
    */
-  public ExtractEndToEnd(Path work, int scenes, int rounds, boolean withGzipCli) {
+  public ExtractEndToEnd(Path work, int scenes, int rounds, boolean withGzipCli, Path target) {
     this.work = work;
+    this.target = target != null ? target : work.resolve("out");
     this.scenes = scenes;
     this.rounds = rounds;
     this.withGzipCli = withGzipCli;
@@ -86,7 +89,8 @@ public final class ExtractEndToEnd {
    * @param ratios named ratios of medians (baseline over nuload).
    * @param notes skipped tools and other remarks.
    */
-  public record Result(List<Series> series, Map<String, Double> ratios, List<String> notes) {
+  public record Result(
+      List<Series> series, Map<String, Double> ratios, List<String> notes, Path target) {
     /**
      * Returns the results as a JSON-ready map.
      *
@@ -108,6 +112,7 @@ public final class ExtractEndToEnd {
       m.put("series", s);
       m.put("ratios", ratios);
       m.put("notes", notes);
+      m.put("target", target.toString());
       m.put("goals", "on 2 cores: >= 1.5x pigz+tar for .tgz, >= 3x for the repacked .tar.zst");
       return m;
     }
@@ -122,8 +127,10 @@ public final class ExtractEndToEnd {
       md.add("## extract: archives -> dataroot");
       md.add("");
       md.add(
-          "Each tool extracts into a fresh folder on the same disk after a `sync`; runs"
-              + " alternate; nuload runs as its own JVM (start-up included).");
+          "Each tool extracts into a fresh folder ("
+              + target()
+              + ") after a `sync`; runs alternate; nuload runs as its own JVM (start-up"
+              + " included) with its default threads.");
       md.add("");
       md.add("| archive | tool | wall s (median, min-max) | file MB/s | peak RSS MiB |");
       md.add("|---|---|---|---|---|");
@@ -258,7 +265,7 @@ public final class ExtractEndToEnd {
       series.addAll(ts);
       ratios.put("2 parts: pigz + tar / nuload", ts.get(1).median() / ts.get(0).median());
     }
-    return new Result(series, ratios, notes);
+    return new Result(series, ratios, notes, target);
   }
 
   private List<Series> alternate(
@@ -270,7 +277,7 @@ public final class ExtractEndToEnd {
       throws IOException, InterruptedException {
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     tools.keySet().forEach(t -> runs.put(t, new ArrayList<>()));
-    Path out = work.resolve("out");
+    Path out = target;
     for (int i = 0; i < rounds; i++) {
       for (Map.Entry<String, String> t : tools.entrySet()) {
         progress.accept(
