@@ -81,6 +81,10 @@ public final class Extractor implements AutoCloseable {
   private static final FileAttribute<?> EXEC_MODE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
 
+  /** Per-thread copy buffer for entries written as a stream (reused, never shared). */
+  private static final ThreadLocal<byte[]> STREAM_BUFFER =
+      ThreadLocal.withInitial(() -> new byte[1 << 20]);
+
   private final ExtractOptions options;
   private final ExecutorService writers;
   private final ExecutorService decoders;
@@ -754,7 +758,7 @@ public final class Extractor implements AutoCloseable {
             md.update(data);
           }
         } else {
-          byte[] buf = new byte[1 << 20];
+          byte[] buf = STREAM_BUFFER.get();
           long left = h.size();
           while (left > 0) {
             int n = (int) Math.min(buf.length, left);
@@ -786,7 +790,10 @@ public final class Extractor implements AutoCloseable {
                   + " (not written)");
         }
       }
-      Files.setLastModifiedTime(tmp, FileTime.fromMillis(h.mtimeSeconds() * 1000));
+      // Both times given, so the JDK does not stat the file first.
+      FileTime mtime = FileTime.fromMillis(h.mtimeSeconds() * 1000);
+      Files.getFileAttributeView(tmp, java.nio.file.attribute.BasicFileAttributeView.class)
+          .setTimes(mtime, FileTime.fromMillis(System.currentTimeMillis()), null);
       try {
         Files.move(tmp, fin, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
