@@ -74,6 +74,7 @@ public final class Extractor implements AutoCloseable {
   static final int HAND_OFF_MAX = 32 << 20;
 
   private static final long IN_FLIGHT_BYTES = 256L << 20;
+  private static final String STATE_DIR = ".nuload";
   private static final FileAttribute<?> DIR_MODE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
   private static final FileAttribute<?> FILE_MODE =
@@ -207,7 +208,7 @@ public final class Extractor implements AutoCloseable {
     }
     ArchiveProgress progress = new ArchiveProgress(archive, size);
     listener.started(progress);
-    Path state = root.resolve(".nuload").resolve("extract");
+    Path state = root.resolve(STATE_DIR).resolve("extract");
     Run run = null;
     ArchiveResult result;
     try (ExtractJournal journal =
@@ -357,12 +358,14 @@ public final class Extractor implements AutoCloseable {
                 });
     try {
       parse(run, new TarReader(pipe), false);
-      // Read to the end of the decoded stream so a CRC error after the last entry is seen.
-      byte[] sink = new byte[8192];
-      try {
-        while (pipe.read(sink, 0, sink.length) >= 0) {}
-      } catch (CorruptArchiveException e) {
-        throw e.withEntry(run.lastEntry);
+      if (run.error.get() == null) {
+        // Read to the end of the decoded stream so a CRC error after the last entry is seen.
+        byte[] sink = new byte[8192];
+        try {
+          while (pipe.read(sink, 0, sink.length) >= 0) {}
+        } catch (CorruptArchiveException e) {
+          throw e.withEntry(run.lastEntry);
+        }
       }
     } finally {
       pipe.close();
@@ -558,6 +561,10 @@ public final class Extractor implements AutoCloseable {
 
   private void decodeIndexedFrame(Run run, FileChannel ch, RepackIndex.Frame f)
       throws IOException, InterruptedException {
+    if (f.tarLength() <= DIRECT_FRAME_MAX && f.length() <= DIRECT_FRAME_MAX) {
+      decodeIndexedFrameDirect(run, ch, f);
+      return;
+    }
     InputStream slice = new ChannelSlice(ch, f.offset(), f.length(), run.progress.compressedRead);
     try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(slice)) {
       z.setLongMax(options.limits().zstdWindowLogMax());
@@ -576,9 +583,104 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
+  /**
+   * Frames up to this size are read and decompressed in off-heap buffers reused by each thread, and
+   * files are written straight from the decompressed frame (no copy through the Java heap).
+   */
+  static final int DIRECT_FRAME_MAX = 64 << 20;
+
+  private static final ThreadLocal<ByteBuffer[]> FRAME_BUFFERS =
+      ThreadLocal.withInitial(() -> new ByteBuffer[2]);
+
+  private static final ThreadLocal<ZstdDecompressCtx> ZSTD_CONTEXT =
+      ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+  private static ByteBuffer frameBuffer(int which, long size) {
+    ByteBuffer[] b = FRAME_BUFFERS.get();
+    if (b[which] == null || b[which].capacity() < size) {
+      b[which] = ByteBuffer.allocateDirect((int) Math.max(size, 8L << 20));
+    }
+    return b[which].clear().limit((int) size);
+  }
+
+  private void decodeIndexedFrameDirect(Run run, FileChannel ch, RepackIndex.Frame f)
+      throws IOException, InterruptedException {
+    ByteBuffer src = frameBuffer(0, f.length());
+    long pos = f.offset();
+    while (src.hasRemaining()) {
+      int n = ch.read(src, pos);
+      if (n < 0) {
+        throw new CorruptArchiveException(
+            run.name, pos, null, "archive ends inside an indexed frame", null);
+      }
+      pos += n;
+    }
+    run.progress.compressedRead.addAndGet(f.length());
+    src.flip();
+    ByteBuffer tar = frameBuffer(1, f.tarLength());
+    int got;
+    try {
+      got = ZSTD_CONTEXT.get().decompressDirectByteBuffer(tar, 0, tar.limit(), src, 0, src.limit());
+    } catch (com.github.luben.zstd.ZstdException e) {
+      throw new CorruptArchiveException(
+          run.name, f.offset(), null, "bad zstd frame: " + e.getMessage(), e);
+    }
+    if (got != f.tarLength()) {
+      throw new CorruptArchiveException(
+          run.name,
+          f.offset(),
+          null,
+          "zstd frame holds " + got + " bytes, the index says " + f.tarLength(),
+          null);
+    }
+    BufferInput in = new BufferInput(tar);
+    parse(run, new TarReader(in), true, in);
+  }
+
+  /** An input stream over a buffer whose data can also be handed out as slices. */
+  private static final class BufferInput extends InputStream {
+    private final ByteBuffer buf;
+
+    BufferInput(ByteBuffer buf) {
+      this.buf = buf;
+    }
+
+    /** Returns the next {@code n} bytes as a slice without consuming them. */
+    ByteBuffer slice(long n) {
+      return buf.slice(buf.position(), (int) n);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (!buf.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(len, buf.remaining());
+      buf.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public int read() {
+      return buf.hasRemaining() ? buf.get() & 0xff : -1;
+    }
+
+    @Override
+    public long skip(long n) {
+      int k = (int) Math.min(n, buf.remaining());
+      buf.position(buf.position() + k);
+      return k;
+    }
+  }
+
   // ------------------------------------------------------------------ entries
 
   private void parse(Run run, TarReader tar, boolean inline)
+      throws IOException, InterruptedException {
+    parse(run, tar, inline, null);
+  }
+
+  private void parse(Run run, TarReader tar, boolean inline, BufferInput frame)
       throws IOException, InterruptedException {
     String current = null;
     try {
@@ -589,7 +691,7 @@ public final class Extractor implements AutoCloseable {
         if (run.error.get() != null) {
           return;
         }
-        entry(run, h, tar, inline);
+        entry(run, h, tar, inline, frame);
       }
     } catch (CorruptArchiveException e) {
       throw e.withEntry(current);
@@ -601,7 +703,7 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
-  private void entry(Run run, TarHeader h, TarReader tar, boolean inline)
+  private void entry(Run run, TarHeader h, TarReader tar, boolean inline, BufferInput frame)
       throws IOException, InterruptedException {
     ExtractLimits limits = options.limits();
     if (run.entries.incrementAndGet() > limits.maxEntries()) {
@@ -611,7 +713,7 @@ public final class Extractor implements AutoCloseable {
     String name;
     try {
       if (h.isDirectory()) {
-        name = EntryNames.clean(run.name, h.name(), limits, true);
+        name = reserved(run, h, EntryNames.clean(run.name, h.name(), limits, true));
         if (!name.isEmpty() && included(name)) {
           ensureDir(run.name, h.name(), name);
         }
@@ -623,7 +725,7 @@ public final class Extractor implements AutoCloseable {
             h.name(),
             h.typeName() + " entries are not extracted (only files and folders)");
       }
-      name = EntryNames.clean(run.name, h.name(), limits, false);
+      name = reserved(run, h, EntryNames.clean(run.name, h.name(), limits, false));
       if (h.size() > limits.maxEntryBytes()) {
         throw new UnsafeEntryException(
             run.name,
@@ -680,7 +782,7 @@ public final class Extractor implements AutoCloseable {
           () -> {
             try {
               if (run.error.get() == null) {
-                writeFile(run, h, n, data, null);
+                writeFile(run, h, n, ByteBuffer.wrap(data), null);
               }
             } catch (Throwable t) {
               run.fail(t);
@@ -689,12 +791,25 @@ public final class Extractor implements AutoCloseable {
               run.taskDone();
             }
           });
+    } else if (frame != null) {
+      writeFile(run, h, name, frame.slice(h.size()), null); // the reader skips the data after
     } else {
       writeFile(run, h, name, null, tar);
     }
   }
 
-  private void writeFile(Run run, TarHeader h, String name, byte[] data, TarReader stream)
+  /** Refuses names inside nuload's own state folder ({@code .nuload/}: journals, temporaries). */
+  private static String reserved(Run run, TarHeader h, String name) {
+    if (name.equals(STATE_DIR) || name.startsWith(STATE_DIR + "/")) {
+      throw new UnsafeEntryException(
+          run.name,
+          h.name(),
+          "names under '" + STATE_DIR + "/' are reserved for nuload's journals");
+    }
+    return name;
+  }
+
+  private void writeFile(Run run, TarHeader h, String name, ByteBuffer data, TarReader stream)
       throws IOException {
     Path fin;
     try {
@@ -750,12 +865,11 @@ public final class Extractor implements AutoCloseable {
               EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
               exec ? EXEC_MODE : FILE_MODE)) {
         if (data != null) {
-          ByteBuffer b = ByteBuffer.wrap(data);
-          while (b.hasRemaining()) {
-            out.write(b);
-          }
           if (md != null) {
-            md.update(data);
+            md.update(data.duplicate());
+          }
+          while (data.hasRemaining()) {
+            out.write(data);
           }
         } else {
           byte[] buf = STREAM_BUFFER.get();

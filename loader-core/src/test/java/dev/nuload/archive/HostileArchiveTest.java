@@ -414,6 +414,29 @@ class HostileArchiveTest {
   }
 
   @Test
+  void shouldRefuseEntriesInsideTheJournalFolder() throws Exception {
+    Path tgz =
+        new Tars()
+            .file(".nuload/extract/x.tgz.journal", "forged".getBytes())
+            .writeTgz(dir.resolve("forge.tgz"));
+    assertRefused(extract(tgz), ".nuload/extract/x.tgz.journal", "reserved for nuload's journals");
+  }
+
+  @Test
+  void shouldStopReadingWhenAnEntryIsRefusedByAWriter() throws Exception {
+    Files.createDirectories(out);
+    Files.createSymbolicLink(out.resolve("a"), outside);
+    Tars t = new Tars().file("a/x.bin", new byte[10]);
+    for (int i = 0; i < 400; i++) {
+      t.file("b/f" + i, Tars.random(i, 100_000));
+    }
+    byte[] tgz = Tars.gzip(t.tar());
+    ArchiveResult r = extract(Files.write(dir.resolve("stop.tgz"), tgz));
+    assertRefused(r, "a/x.bin", "symbolic link in the target");
+    assertTrue(r.compressedBytes() < tgz.length, "stopped before the end: " + r.compressedBytes());
+  }
+
+  @Test
   void shouldRefuseExistingFileOfOtherSizeUnlessOverwrite() throws Exception {
     Files.createDirectories(out.resolve("a"));
     Files.writeString(out.resolve("a/x.txt"), "older and longer");
