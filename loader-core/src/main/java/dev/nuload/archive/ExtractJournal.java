@@ -215,15 +215,19 @@ public final class ExtractJournal implements AutoCloseable {
   }
 
   /**
-   * Records that the archive was extracted, and forces the journal to disk.
+   * Records that the archive was extracted.
    *
    * @param totalBytes bytes of file data extracted.
    * @param scope empty for the whole archive, else the include patterns joined by newlines.
+   * @param durable true to force the journal (and on journaling file systems the data before it) to
+   *     disk.
    * @throws IOException on a write error.
    */
-  public void complete(long totalBytes, String scope) throws IOException {
+  public void complete(long totalBytes, String scope, boolean durable) throws IOException {
     append(KIND_COMPLETE, totalBytes, scope);
-    ch.force(true);
+    if (durable) {
+      ch.force(true);
+    }
   }
 
   /**

@@ -16,6 +16,9 @@ import java.util.List;
  * @param manifest expected checksums of archives and entries.
  * @param overwrite replace existing files of a different size instead of refusing them.
  * @param useIndex use a repacked archive's entry index (frames in parallel, skip unselected ones).
+ * @param durable force the data to disk before an archive's journal says COMPLETE (survives a power
+ *     loss, costs a full write-back of the extracted data; without it a killed process is still
+ *     handled, because the page cache survives the process).
  */
 public record ExtractOptions(
     Path target,
@@ -26,7 +29,8 @@ public record ExtractOptions(
     ExtractLimits limits,
     ChecksumManifest manifest,
     boolean overwrite,
-    boolean useIndex) {
+    boolean useIndex,
+    boolean durable) {
 
   /** Checks the values. */
   public ExtractOptions {
@@ -54,7 +58,8 @@ public record ExtractOptions(
         ExtractLimits.DEFAULTS,
         ChecksumManifest.NONE,
         false,
-        true);
+        true,
+        false);
   }
 
   /**
@@ -74,7 +79,8 @@ public record ExtractOptions(
         limits,
         manifest,
         overwrite,
-        useIndex);
+        useIndex,
+        durable);
   }
 
   /**
@@ -93,7 +99,8 @@ public record ExtractOptions(
         limits,
         manifest,
         overwrite,
-        useIndex);
+        useIndex,
+        durable);
   }
 
   /**
@@ -104,7 +111,16 @@ public record ExtractOptions(
    */
   public ExtractOptions withPolicy(BadEntryPolicy policy) {
     return new ExtractOptions(
-        target, workers, archivesAtOnce, includes, policy, limits, manifest, overwrite, useIndex);
+        target,
+        workers,
+        archivesAtOnce,
+        includes,
+        policy,
+        limits,
+        manifest,
+        overwrite,
+        useIndex,
+        durable);
   }
 
   /**
@@ -115,7 +131,16 @@ public record ExtractOptions(
    */
   public ExtractOptions withLimits(ExtractLimits l) {
     return new ExtractOptions(
-        target, workers, archivesAtOnce, includes, onBadEntry, l, manifest, overwrite, useIndex);
+        target,
+        workers,
+        archivesAtOnce,
+        includes,
+        onBadEntry,
+        l,
+        manifest,
+        overwrite,
+        useIndex,
+        durable);
   }
 
   /**
@@ -126,7 +151,16 @@ public record ExtractOptions(
    */
   public ExtractOptions withManifest(ChecksumManifest m) {
     return new ExtractOptions(
-        target, workers, archivesAtOnce, includes, onBadEntry, limits, m, overwrite, useIndex);
+        target,
+        workers,
+        archivesAtOnce,
+        includes,
+        onBadEntry,
+        limits,
+        m,
+        overwrite,
+        useIndex,
+        durable);
   }
 
   /**
@@ -137,7 +171,16 @@ public record ExtractOptions(
    */
   public ExtractOptions withOverwrite(boolean o) {
     return new ExtractOptions(
-        target, workers, archivesAtOnce, includes, onBadEntry, limits, manifest, o, useIndex);
+        target,
+        workers,
+        archivesAtOnce,
+        includes,
+        onBadEntry,
+        limits,
+        manifest,
+        o,
+        useIndex,
+        durable);
   }
 
   /**
@@ -148,6 +191,35 @@ public record ExtractOptions(
    */
   public ExtractOptions withUseIndex(boolean u) {
     return new ExtractOptions(
-        target, workers, archivesAtOnce, includes, onBadEntry, limits, manifest, overwrite, u);
+        target,
+        workers,
+        archivesAtOnce,
+        includes,
+        onBadEntry,
+        limits,
+        manifest,
+        overwrite,
+        u,
+        durable);
+  }
+
+  /**
+   * Returns a copy that does or does not force data to disk before marking an archive complete.
+   *
+   * @param d true to sync.
+   * @return the copy.
+   */
+  public ExtractOptions withDurable(boolean d) {
+    return new ExtractOptions(
+        target,
+        workers,
+        archivesAtOnce,
+        includes,
+        onBadEntry,
+        limits,
+        manifest,
+        overwrite,
+        useIndex,
+        d);
   }
 }

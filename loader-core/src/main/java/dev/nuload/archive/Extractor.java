@@ -62,10 +62,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * setuid, setgid and sticky bits are dropped; {@link ExtractLimits} bound entries, sizes, expansion
  * ratio, zstd window and free space.
  *
- * <p>Crash safety: every file is written under a temporary name in {@code
- * <target>/.nuload/extract/<archive>.tmp/} and renamed onto its final name when complete and
- * checked; the {@link ExtractJournal} then records it. A rerun skips recorded files that are still
- * there with their size, and an archive whose journal says COMPLETE is not read again.
+ * <p>Crash safety: every file is written under a temporary name in its own folder ({@code
+ * .nuload-tmp-<archive tag>-<pid>-<n>}) and renamed onto its final name when complete and checked;
+ * the {@link ExtractJournal} then records it. A rerun of an unfinished archive deletes the
+ * temporary files a killed process left, in each folder it writes to. A rerun skips recorded files
+ * that are still there with their size, and an archive whose journal says COMPLETE is not read
+ * again.
  *
  * <p>Not safe against another process changing the target folder while it runs.
  */
@@ -75,6 +77,7 @@ public final class Extractor implements AutoCloseable {
 
   private static final long IN_FLIGHT_BYTES = 256L << 20;
   private static final String STATE_DIR = ".nuload";
+  private static final long PID = ProcessHandle.current().pid();
   private static final FileAttribute<?> DIR_MODE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
   private static final FileAttribute<?> FILE_MODE =
@@ -213,17 +216,18 @@ public final class Extractor implements AutoCloseable {
     ArchiveResult result;
     try (ExtractJournal journal =
         ExtractJournal.open(state.resolve(name + ".journal"), size, mtime)) {
-      run = new Run(archive, name, journal, state.resolve(name + ".tmp"), progress, listener);
+      run = new Run(archive, name, journal, progress, listener);
       String scope = String.join("\n", options.includes());
       if (journal.completeScope() != null
           && (journal.completeScope().isEmpty() || journal.completeScope().equals(scope))
           && run.allDonePresent()) {
         result = run.result(ArchiveResult.Status.UP_TO_DATE, "journal: complete", t0, null);
       } else {
-        run.cleanTemp();
         run.method = runArchive(run);
-        journal.complete(run.uncompressed.get(), scope);
-        run.removeTemp();
+        if (options.durable()) {
+          syncTarget();
+        }
+        journal.complete(run.uncompressed.get(), scope, options.durable());
         result = run.result(ArchiveResult.Status.EXTRACTED, run.method, t0, null);
       }
     } catch (NuloadException e) {
@@ -249,6 +253,15 @@ public final class Extractor implements AutoCloseable {
     return result;
   }
 
+  /** Forces everything written so far to disk ({@code syncfs} through a sync of the target). */
+  private void syncTarget() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("sync", "-f", root.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    if (p.waitFor() != 0) {
+      throw new IOException("sync -f " + root + " failed");
+    }
+  }
+
   private ArchiveResult failed(Run run, Path archive, long t0, NuloadException e) {
     if (run == null) {
       return new ArchiveResult(
@@ -264,7 +277,6 @@ public final class Extractor implements AutoCloseable {
           e);
     }
     run.awaitWriters();
-    run.cleanTempQuietly();
     return run.result(ArchiveResult.Status.FAILED, run.method, t0, e);
   }
 
@@ -855,7 +867,12 @@ public final class Extractor implements AutoCloseable {
     run.checkSpace(h.size());
     ChecksumManifest.Expected expected = options.manifest().get(name);
     MessageDigest md = expected == null ? null : expected.newDigest();
-    Path tmp = run.tmp.resolve(run.tmpSeq.incrementAndGet() + ".part");
+    int slash = name.lastIndexOf('/');
+    String parent = slash > 0 ? name.substring(0, slash) : "";
+    if (run.journal.resumed() && run.cleanedDirs.add(parent)) {
+      run.removeStaleTemps(fin.getParent());
+    }
+    Path tmp = fin.resolveSibling(run.tempPrefix + PID + "-" + run.tmpSeq.incrementAndGet());
     boolean moved = false;
     try {
       boolean exec = (h.mode() & 0100) != 0;
@@ -1005,7 +1022,6 @@ public final class Extractor implements AutoCloseable {
     final Path archive;
     final String name;
     final ExtractJournal journal;
-    final Path tmp;
     final ArchiveProgress progress;
     final Listener listener;
     final AtomicLong entries = new AtomicLong();
@@ -1013,6 +1029,8 @@ public final class Extractor implements AutoCloseable {
     final AtomicLong filesSkipped = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong tmpSeq = new AtomicLong();
+    final Set<String> cleanedDirs = ConcurrentHashMap.newKeySet();
+    final String tempPrefix;
     final AtomicLong pending = new AtomicLong();
     final AtomicLong sinceSpaceCheck = new AtomicLong(Long.MAX_VALUE / 2);
     final AtomicReference<Throwable> error = new AtomicReference<>();
@@ -1024,13 +1042,14 @@ public final class Extractor implements AutoCloseable {
         Path archive,
         String name,
         ExtractJournal journal,
-        Path tmp,
         ArchiveProgress progress,
         Listener listener) {
       this.archive = archive;
       this.name = name;
       this.journal = journal;
-      this.tmp = tmp;
+      // Temporary files sit next to their final name (a rename within one folder), named
+      // .nuload-tmp-<archive tag>-<pid>-<n> so a rerun can tell its own from a killed run's.
+      this.tempPrefix = ".nuload-tmp-" + String.format("%08x", name.hashCode()) + "-";
       this.progress = progress;
       this.listener = listener;
     }
@@ -1061,28 +1080,19 @@ public final class Extractor implements AutoCloseable {
       }
     }
 
-    void cleanTemp() throws IOException {
-      if (Files.isDirectory(tmp, LinkOption.NOFOLLOW_LINKS)) {
-        try (var s = Files.newDirectoryStream(tmp)) {
-          for (Path p : s) {
+    /**
+     * Deletes this archive's temporary files left in a folder by an earlier, killed process (same
+     * archive tag, another process id).
+     */
+    void removeStaleTemps(Path dir) throws IOException {
+      String mine = tempPrefix + PID + "-";
+      try (var s = Files.newDirectoryStream(dir, tempPrefix + "*")) {
+        for (Path p : s) {
+          if (!p.getFileName().toString().startsWith(mine)
+              && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(p);
           }
         }
-      } else {
-        Files.createDirectories(tmp);
-      }
-    }
-
-    void removeTemp() throws IOException {
-      cleanTemp();
-      Files.deleteIfExists(tmp);
-    }
-
-    void cleanTempQuietly() {
-      try {
-        removeTemp();
-      } catch (IOException ignored) {
-        // left for the next run's cleanup
       }
     }
 
@@ -1141,7 +1151,7 @@ public final class Extractor implements AutoCloseable {
         return;
       }
       sinceSpaceCheck.set(0);
-      FileStore store = Files.getFileStore(tmp);
+      FileStore store = Files.getFileStore(root);
       long usable = store.getUsableSpace();
       long need = size + options.limits().minFreeBytes();
       if (usable < need) {

@@ -235,6 +235,35 @@ class ExtractorTest {
   }
 
   @Test
+  void shouldRemoveTemporaryFilesOfAKilledRunWhenResuming() throws Exception {
+    Path tgz =
+        new Tars()
+            .file("samples/CAM_FRONT/a.jpg", Tars.random(1, 1000))
+            .file("samples/CAM_FRONT/b.jpg", Tars.random(2, 1000))
+            .writeTgz(dir.resolve("x.tgz"));
+    Path out = dir.resolve("out");
+    extract(tgz, out);
+    Path journal = out.resolve(".nuload/extract/x.tgz.journal");
+    try (var ch =
+        java.nio.channels.FileChannel.open(journal, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(Files.size(journal) - ExtractJournal.RECORD_PREFIX - ExtractJournal.BODY_FIXED);
+    }
+    Files.delete(out.resolve("samples/CAM_FRONT/b.jpg"));
+    // What a process with id 1 killed while writing b.jpg leaves behind.
+    String tag = String.format("%08x", "x.tgz".hashCode());
+    Path stale = out.resolve("samples/CAM_FRONT/.nuload-tmp-" + tag + "-1-7");
+    Files.write(stale, new byte[10]);
+    Path foreign = out.resolve("samples/CAM_FRONT/.nuload-tmp-0badc0de-1-7");
+    Files.write(foreign, new byte[3]);
+    ArchiveResult r = extract(tgz, out);
+    assertEquals(ArchiveResult.Status.EXTRACTED, r.status(), String.valueOf(r.error()));
+    assertFalse(Files.exists(stale), "stale temporary file removed");
+    assertTrue(
+        Files.exists(foreign), "another archive's temporary file is not this run's to remove");
+    assertTrue(Files.exists(out.resolve("samples/CAM_FRONT/b.jpg")));
+  }
+
+  @Test
   void shouldExtractOnlyIncludedEntries() throws Exception {
     Path tgz =
         new Tars()

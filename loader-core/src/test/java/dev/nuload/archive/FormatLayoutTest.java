@@ -31,7 +31,7 @@ class FormatLayoutTest {
     Path f = dir.resolve("x.journal");
     try (ExtractJournal j = ExtractJournal.open(f, 123456789L, 1700000000123L)) {
       j.fileDone("samples/a.jpg", 77);
-      j.complete(77, "");
+      j.complete(77, "", true);
     }
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
     byte[] magic = new byte[8];

@@ -140,7 +140,7 @@ public final class ExtractEndToEnd {
                 Locale.ROOT,
                 "| %s | %s | %.2f (%.2f-%.2f) | %.0f | %.0f |",
                 x.archive(),
-                x.tool(),
+                x.tool().replace("|", "\\|"),
                 x.median(),
                 x.runs().stream().mapToDouble(Run::wallSeconds).min().orElse(Double.NaN),
                 x.runs().stream().mapToDouble(Run::wallSeconds).max().orElse(Double.NaN),
@@ -149,7 +149,9 @@ public final class ExtractEndToEnd {
       }
       md.add("");
       for (Map.Entry<String, Double> r : ratios.entrySet()) {
-        md.add(String.format(Locale.ROOT, "- %s: **%.2fx**", r.getKey(), r.getValue()));
+        md.add(
+            String.format(
+                Locale.ROOT, "- %s: **%.2fx**", r.getKey().replace("|", "\\|"), r.getValue()));
       }
       md.add("");
       md.add("Goals on 2 cores: >= 1.5x pigz + tar for .tgz, >= 3x for the repacked .tar.zst.");

@@ -113,6 +113,14 @@ public final class ExtractCommand implements Callable<Integer> {
   Integer zstdWindowLogMax;
 
   @Option(
+      names = "--sync",
+      description =
+          "Flush the extracted data to disk (syncfs) before an archive is marked complete, so the"
+              + " journal also holds after a power loss. Without it a killed process is still"
+              + " resumed correctly.")
+  boolean sync;
+
+  @Option(
       names = "--no-index",
       description = "Ignore a repacked archive's index (read it as a stream).")
   boolean noIndex;
@@ -167,6 +175,7 @@ public final class ExtractCommand implements Callable<Integer> {
             .withLimits(limits)
             .withOverwrite(overwrite)
             .withUseIndex(!noIndex)
+            .withDurable(sync)
             .withManifest(verify != null ? ChecksumManifest.read(verify) : ChecksumManifest.NONE);
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
