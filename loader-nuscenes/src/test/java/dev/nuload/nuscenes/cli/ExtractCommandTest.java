@@ -15,6 +15,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -241,9 +243,16 @@ class ExtractCommandTest {
     }
     int rc = run("extract", tgz.toString(), "--to", root.toString(), "--json");
     assertEquals(0, rc, err.toString());
+    // A file renamed just before the kill but not yet journaled is found by its size and skipped.
+    Matcher w =
+        Pattern.compile("\"files_written\": (\\d+), \"files_skipped\": (\\d+)")
+            .matcher(out.toString());
+    assertTrue(w.find(), out.toString());
+    long written = Long.parseLong(w.group(1));
+    long skipped = Long.parseLong(w.group(2));
+    assertEquals(20000, written + skipped, out.toString());
     assertTrue(
-        out.toString().contains("\"files_written\": " + (20000 - done.size()) + ","),
-        out + " after " + done.size());
+        skipped >= done.size(), "every journaled file skipped: " + out + " after " + done.size());
     for (String n : done) {
       assertEquals(
           keys.get(n),
