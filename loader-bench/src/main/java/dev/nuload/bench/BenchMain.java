@@ -1,6 +1,7 @@
 package dev.nuload.bench;
 
 import dev.nuload.bench.decode.DecodeEndToEnd;
+import dev.nuload.bench.extract.ExtractEndToEnd;
 import dev.nuload.bench.infos.InfosEndToEnd;
 import dev.nuload.bench.serve.ServeEndToEnd;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code nuload bench}: runs each stage's nuload implementation and its baseline alternately in one
  * invocation and reports medians, spreads and ratios. Stages available today: {@code infos}, {@code
- * decode}.
+ * extract}, {@code decode}, {@code serve}.
  */
 @Command(
     name = "nuload bench",
@@ -27,16 +28,17 @@ import picocli.CommandLine.Option;
       "Runs nuload and the tool people use today side by side (A B A B ...) on the same"
           + " inputs and writes bench-results.json, bench-report.md and one SVG chart per stage.",
       "Stages available: infos (tables -> info files, vs a numpy implementation of the"
-          + " converter); decode (PETRv2 image pipeline on real JPEGs: decode-only limit,"
-          + " exact, fast, vs the Python PETR pipeline). extract and serve come with their"
-          + " stages.",
+          + " converter); extract (archives -> dataroot, vs pigz -dc | tar -x and tar -xzf);"
+          + " decode (PETRv2 image pipeline on real JPEGs: decode-only limit, exact, fast, vs"
+          + " the Python PETR pipeline); serve (batches into a training loop through the ring,"
+          + " vs a PyTorch DataLoader, for each worker count).",
       ""
     })
 public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--stages",
       split = ",",
-      defaultValue = "infos,decode",
+      defaultValue = "extract,infos,decode,serve",
       description = "stages to run (default: ${DEFAULT-VALUE}).")
   List<String> stages;
 
@@ -81,6 +83,19 @@ public final class BenchMain implements Callable<Integer> {
       names = "--shared",
       description = "decode stage: folder holding data/nuscenes-real (default: ../shared).")
   Path shared;
+
+      names = "--extract-scenes",
+      description =
+          "scenes of the synthetic v1.0-mini (with sensor files) packed for the extract stage"
+              + " (default: 3, or 1 with --quick).")
+  Integer extractScenes;
+
+  @Option(
+      names = "--extract-target",
+      description =
+          "folder the extract stage extracts into (default: WORK/extract/out, on the same disk"
+              + " as the archives); e.g. a tmpfs to take the disk out of the measurement.")
+  Path extractTarget;
 
   @Option(
       names = "--work",
@@ -148,10 +163,27 @@ public final class BenchMain implements Callable<Integer> {
           stageResults.put("serve", r.json());
           report.addAll(r.markdown());
         }
+        case "extract" -> {
+          ExtractEndToEnd bench =
+              new ExtractEndToEnd(
+                  scratch.resolve("extract"),
+                  extractScenes != null ? extractScenes : quick ? 1 : 3,
+                  rounds != null ? rounds : quick ? 1 : 3,
+                  !quick,
+                  extractTarget);
+          ExtractEndToEnd.Result r = bench.run(System.err::println);
+          stageResults.put("extract", r.json());
+          if (!report.isEmpty()) {
+            report.add("");
+          }
+          report.addAll(r.markdown());
+        }
         default ->
             throw new CommandLine.ParameterException(
                 new CommandLine(this),
-                "stage '" + stage + "' is not available (available: infos, decode, serve)");
+                "stage '"
+                    + stage
+                    + "' is not available (available: extract, infos, decode, serve)");
       }
     }
     Map<String, Object> results = new LinkedHashMap<>();

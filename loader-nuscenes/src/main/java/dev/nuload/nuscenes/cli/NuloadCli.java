@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
     subcommands = {
       DemoCommand.class,
       ExampleInfosCommand.class,
+      ExtractCommand.class,
       InspectCommand.class,
       InfosCommand.class,
       PreviewCommand.class,
+      RepackCommand.class,
       ServeCommand.class,
       ServePatternCommand.class,
       SynthCommand.class,

@@ -1,0 +1,427 @@
+package dev.nuload.bench.extract;
+
+import dev.nuload.archive.Repacker;
+import dev.nuload.nuscenes.NuScenesVersion;
+import dev.nuload.nuscenes.cli.NuloadCli;
+import dev.nuload.nuscenes.synth.SynthOptions;
+import dev.nuload.nuscenes.synth.SyntheticDataset;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * End-to-end extraction benchmark on camera-heavy archives made from a {@code nuload synth} dataset
+ * (real 1600x900 JPEGs): for each archive, {@code nuload extract} (a separate JVM, as a user runs
+ * it), {@code pigz -dc X | tar -x} and {@code tar -xzf X} run alternately (A B C A B C ...) into
+ * fresh folders on the same disk, after a {@code sync}; medians, min-max, MB/s of file data and the
+ * ratio of medians. Archives: the synth's own {@code .tgz} (Java gzip), the same tree packed by
+ * {@code tar | pigz} and by {@code tar | gzip}, the pigz one repacked by {@code nuload repack}
+ * (against {@code zstd -dc | tar -x} and against pigz + tar on the .tgz), and the tree split in two
+ * archives extracted together (nuload, both at once) or one after the other (pigz + tar). A missing
+ * tool is skipped with a note. Every run's output is checked for the expected file count.
+ */
+public final class ExtractEndToEnd {
+  private final Path work;
+  private final int scenes;
+  private final int rounds;
+  private final boolean withGzipCli;
+  private final Path target;
+
+  /**
+   * Creates the benchmark.
+   *
+   * @param work scratch folder.
+   * @param scenes synthetic v1.0-mini scenes (all sensor files).
+   * @param rounds alternating rounds.
+   * @param withGzipCli also measure an archive made by GNU gzip (slow to make).
+   * @param target where the tools extract to, or null for {@code work/out}.
+   */
+  public ExtractEndToEnd(Path work, int scenes, int rounds, boolean withGzipCli, Path target) {
+    this.work = work;
+    this.target = target != null ? target : work.resolve("out");
+    this.scenes = scenes;
+    this.rounds = rounds;
+    this.withGzipCli = withGzipCli;
+  }
+
+  /**
+   * One timed run.
+   *
+   * @param wallSeconds wall time.
+   * @param peakRssMib peak RSS of the process tree, or -1 when unknown.
+   */
+  public record Run(double wallSeconds, double peakRssMib) {}
+
+  /**
+   * The runs of one tool on one archive.
+   *
+   * @param archive archive label.
+   * @param tool tool label.
+   * @param runs the timed runs.
+   * @param fileBytes bytes of file data extracted per run.
+   */
+  public record Series(String archive, String tool, List<Run> runs, long fileBytes) {
+    double median() {
+      double[] v = runs.stream().mapToDouble(Run::wallSeconds).sorted().toArray();
+      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    double mbPerSecond() {
+      return fileBytes / 1e6 / median();
+    }
+  }
+
+  /**
+   * What the benchmark measured.
+   *
+   * @param series every tool on every archive.
+   * @param ratios named ratios of medians (baseline over nuload).
+   * @param notes skipped tools and other remarks.
+   */
+  public record Result(
+      List<Series> series, Map<String, Double> ratios, List<String> notes, Path target) {
+    /**
+     * Returns the results as a JSON-ready map.
+     *
+     * @return nested maps.
+     */
+    public Map<String, Object> json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      List<Object> s = new ArrayList<>();
+      for (Series x : series) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("archive", x.archive());
+        e.put("tool", x.tool());
+        e.put("wall_s_median", x.median());
+        e.put("wall_s", x.runs().stream().map(Run::wallSeconds).toList());
+        e.put("peak_rss_mib", x.runs().stream().map(Run::peakRssMib).toList());
+        e.put("file_mb_per_s", x.mbPerSecond());
+        s.add(e);
+      }
+      m.put("series", s);
+      m.put("ratios", ratios);
+      m.put("notes", notes);
+      m.put("target", target.toString());
+      m.put("goals", "on 2 cores: >= 1.5x pigz+tar for .tgz, >= 3x for the repacked .tar.zst");
+      return m;
+    }
+
+    /**
+     * Returns the report section.
+     *
+     * @return Markdown lines.
+     */
+    public List<String> markdown() {
+      List<String> md = new ArrayList<>();
+      md.add("## extract: archives -> dataroot");
+      md.add("");
+      md.add(
+          "Each tool extracts into a fresh folder ("
+              + target()
+              + ") after a `sync`; runs alternate; nuload runs as its own JVM (start-up"
+              + " included) with its default threads.");
+      md.add("");
+      md.add("| archive | tool | wall s (median, min-max) | file MB/s | peak RSS MiB |");
+      md.add("|---|---|---|---|---|");
+      for (Series x : series) {
+        md.add(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %.2f (%.2f-%.2f) | %.0f | %.0f |",
+                x.archive(),
+                x.tool().replace("|", "\\|"),
+                x.median(),
+                x.runs().stream().mapToDouble(Run::wallSeconds).min().orElse(Double.NaN),
+                x.runs().stream().mapToDouble(Run::wallSeconds).max().orElse(Double.NaN),
+                x.mbPerSecond(),
+                x.runs().stream().mapToDouble(Run::peakRssMib).max().orElse(-1)));
+      }
+      md.add("");
+      for (Map.Entry<String, Double> r : ratios.entrySet()) {
+        md.add(
+            String.format(
+                Locale.ROOT, "- %s: **%.2fx**", r.getKey().replace("|", "\\|"), r.getValue()));
+      }
+      md.add("");
+      md.add("Goals on 2 cores: >= 1.5x pigz + tar for .tgz, >= 3x for the repacked .tar.zst.");
+      for (String n : notes) {
+        md.add("");
+        md.add("Note: " + n);
+      }
+      return md;
+    }
+  }
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param progress receives a line per phase.
+   * @return the measurements.
+   * @throws IOException on a scratch-folder or tool error.
+   * @throws InterruptedException when interrupted.
+   */
+  public Result run(Consumer<String> progress) throws IOException, InterruptedException {
+    List<String> notes = new ArrayList<>();
+    boolean pigz = has("pigz");
+    boolean zstd = has("zstd");
+    boolean gzip = has("gzip");
+    Path root = dataset(progress);
+    String tree = "maps samples sweeps v1.0-mini";
+    long fileBytes = fileBytes(root);
+    long files = fileCount(root);
+    Path archives = Files.createDirectories(work.resolve("archives"));
+    Map<String, Path> tgz = new LinkedHashMap<>();
+    tgz.put("synth .tgz (Java gzip -6)", root.resolve("archives/v1.0-mini.tgz"));
+    if (pigz) {
+      tgz.put(
+          "pigz -6 .tgz",
+          make(archives.resolve("pigz.tgz"), root, "tar -cf - " + tree + " | pigz -6", progress));
+    } else {
+      notes.add(
+          "pigz not installed: the pigz-made archive and the pigz + tar baseline are skipped");
+    }
+    if (withGzipCli && gzip) {
+      tgz.put(
+          "gzip -6 .tgz",
+          make(archives.resolve("gzip.tgz"), root, "tar -cf - " + tree + " | gzip -6", progress));
+    } else if (withGzipCli) {
+      notes.add("gzip not installed: the gzip-made archive is skipped");
+    } else {
+      notes.add("--quick: the archive made by GNU gzip is left out (slow to make)");
+    }
+    Path zst = archives.resolve("repacked.tar.zst");
+    Path zstSource = tgz.getOrDefault("pigz -6 .tgz", tgz.get("synth .tgz (Java gzip -6)"));
+    if (!Files.exists(zst)) {
+      progress.accept("bench extract: nuload repack " + zstSource.getFileName());
+      new Repacker(3, 4 << 20, Runtime.getRuntime().availableProcessors())
+          .repack(zstSource, zst, new AtomicLong());
+    }
+    List<Series> series = new ArrayList<>();
+    Map<String, Double> ratios = new LinkedHashMap<>();
+    Series pigzOnPigz = null;
+    for (Map.Entry<String, Path> e : tgz.entrySet()) {
+      String a = e.getValue().toString();
+      Map<String, String> tools = new LinkedHashMap<>();
+      tools.put("nuload extract", nuloadCommand(List.of(a)));
+      if (pigz) {
+        tools.put("pigz -dc | tar -x", "pigz -dc " + a + " | tar -xf -");
+      }
+      tools.put("tar -xzf", "tar -xzf " + a);
+      List<Series> s = alternate(e.getKey(), tools, fileBytes, files, progress);
+      series.addAll(s);
+      for (Series x : s.subList(1, s.size())) {
+        ratios.put(e.getKey() + ": " + x.tool() + " / nuload", x.median() / s.get(0).median());
+      }
+      if (e.getKey().startsWith("pigz") && pigz) {
+        pigzOnPigz = s.get(1);
+      }
+    }
+    Map<String, String> zt = new LinkedHashMap<>();
+    zt.put("nuload extract", nuloadCommand(List.of(zst.toString())));
+    if (zstd) {
+      zt.put("zstd -dc | tar -x", "zstd -dc " + zst + " | tar -xf -");
+    } else {
+      notes.add("zstd not installed: the zstd -dc | tar baseline is skipped");
+    }
+    List<Series> zs = alternate("repacked .tar.zst", zt, fileBytes, files, progress);
+    series.addAll(zs);
+    if (zs.size() > 1) {
+      ratios.put(
+          "repacked .tar.zst: zstd -dc | tar -x / nuload", zs.get(1).median() / zs.get(0).median());
+    }
+    if (pigzOnPigz != null) {
+      ratios.put(
+          "pigz + tar on the pigz .tgz / nuload on the repacked .tar.zst",
+          pigzOnPigz.median() / zs.get(0).median());
+    }
+    if (pigz) {
+      Path a =
+          make(
+              archives.resolve("part-a.tgz"),
+              root,
+              "tar -cf - samples sweeps/CAM_FRONT sweeps/CAM_FRONT_LEFT sweeps/CAM_FRONT_RIGHT maps | pigz -6",
+              progress);
+      Path b =
+          make(
+              archives.resolve("part-b.tgz"),
+              root,
+              "tar -cf - sweeps/CAM_BACK sweeps/CAM_BACK_LEFT sweeps/CAM_BACK_RIGHT sweeps/LIDAR_TOP sweeps/RADAR_BACK_LEFT sweeps/RADAR_BACK_RIGHT sweeps/RADAR_FRONT sweeps/RADAR_FRONT_LEFT sweeps/RADAR_FRONT_RIGHT v1.0-mini | pigz -6",
+              progress);
+      Map<String, String> two = new LinkedHashMap<>();
+      two.put("nuload extract (both at once)", nuloadCommand(List.of(a.toString(), b.toString())));
+      two.put(
+          "pigz -dc | tar -x, one after the other",
+          "for x in " + a + " " + b + "; do pigz -dc $x | tar -xf - || exit 1; done");
+      List<Series> ts = alternate("2 pigz .tgz parts", two, fileBytes, files, progress);
+      series.addAll(ts);
+      ratios.put("2 parts: pigz + tar / nuload", ts.get(1).median() / ts.get(0).median());
+    }
+    return new Result(series, ratios, notes, target);
+  }
+
+  private List<Series> alternate(
+      String archive,
+      Map<String, String> tools,
+      long fileBytes,
+      long files,
+      Consumer<String> progress)
+      throws IOException, InterruptedException {
+    Map<String, List<Run>> runs = new LinkedHashMap<>();
+    tools.keySet().forEach(t -> runs.put(t, new ArrayList<>()));
+    Path out = target;
+    for (int i = 0; i < rounds; i++) {
+      for (Map.Entry<String, String> t : tools.entrySet()) {
+        progress.accept(
+            "bench extract: " + archive + ", round " + (i + 1) + "/" + rounds + ": " + t.getKey());
+        delete(out);
+        Files.createDirectories(out);
+        sh(work, "sync");
+        runs.get(t.getKey()).add(timed(out, t.getValue()));
+        long got = fileCount(out);
+        if (got != files) {
+          throw new IllegalStateException(
+              t.getKey() + " on " + archive + " left " + got + " files, expected " + files);
+        }
+      }
+    }
+    delete(out);
+    List<Series> s = new ArrayList<>();
+    runs.forEach((t, r) -> s.add(new Series(archive, t, r, fileBytes)));
+    return s;
+  }
+
+  private static String nuloadCommand(List<String> archives) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return java
+        + " -Xmx2g -cp "
+        + System.getProperty("java.class.path")
+        + " "
+        + NuloadCli.class.getName()
+        + " extract --quiet --to . "
+        + String.join(" ", archives);
+  }
+
+  private Run timed(Path cwd, String command) throws IOException, InterruptedException {
+    boolean time = Files.isExecutable(Path.of("/usr/bin/time"));
+    Path rss = work.resolve("rss.txt");
+    Files.deleteIfExists(rss);
+    List<String> cmd =
+        time
+            ? List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), "sh", "-c", command)
+            : List.of("sh", "-c", command);
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int rc = p.waitFor();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    if (rc != 0) {
+      throw new IOException("'" + command + "' failed (exit " + rc + "): " + output);
+    }
+    double mib = -1;
+    if (time && Files.exists(rss)) {
+      String[] lines = Files.readString(rss).strip().split("\n");
+      mib = Long.parseLong(lines[lines.length - 1].strip()) / 1024.0;
+    }
+    return new Run(wall, mib);
+  }
+
+  private Path dataset(Consumer<String> progress) throws IOException {
+    Path root = work.resolve("mini-" + scenes);
+    Path marker = root.resolve(".complete");
+    if (!Files.exists(marker)) {
+      progress.accept(
+          "bench extract: generating synthetic v1.0-mini with sensor files, "
+              + scenes
+              + " scene(s)");
+      SyntheticDataset.generate(
+          SynthOptions.builder(root)
+              .version(NuScenesVersion.MINI)
+              .scenes(scenes)
+              .lidarPoints(2000)
+              .archive(true)
+              .build(),
+          line -> {});
+      Files.writeString(marker, "scenes=" + scenes + "\n");
+    }
+    return root;
+  }
+
+  private Path make(Path archive, Path root, String script, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    if (!Files.exists(archive)) {
+      progress.accept("bench extract: packing " + archive.getFileName());
+      Path tmp = archive.resolveSibling(archive.getFileName() + ".part");
+      sh(root, script + " > " + tmp);
+      Files.move(tmp, archive);
+    }
+    return archive;
+  }
+
+  private static long fileBytes(Path root) throws IOException {
+    long n = 0;
+    for (String d : List.of("maps", "samples", "sweeps", "v1.0-mini")) {
+      try (Stream<Path> s = Files.walk(root.resolve(d))) {
+        n +=
+            s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                .mapToLong(p -> p.toFile().length())
+                .sum();
+      }
+    }
+    return n;
+  }
+
+  private static long fileCount(Path root) throws IOException {
+    long n = 0;
+    for (String d : List.of("maps", "samples", "sweeps", "v1.0-mini")) {
+      if (!Files.exists(root.resolve(d))) {
+        continue;
+      }
+      try (Stream<Path> s = Files.walk(root.resolve(d))) {
+        n += s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).count();
+      }
+    }
+    return n;
+  }
+
+  private static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static boolean has(String tool) throws InterruptedException {
+    try {
+      return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void sh(Path cwd, String script) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("sh", "-c", script)
+            .directory(cwd.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("'" + script + "' failed: " + o);
+    }
+  }
+}

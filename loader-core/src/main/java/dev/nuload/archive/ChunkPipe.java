@@ -1,0 +1,171 @@
+package dev.nuload.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A bounded, ordered hand-off of decompressed chunks from one producer thread (the decoder) to one
+ * consumer thread (the tar parser), read as an {@link InputStream}. Chunk buffers are recycled: the
+ * producer takes an empty buffer with {@link #emptyBuffer()}, fills it and {@link #put}s it; the
+ * consumer hands it back when it has read past it. The producer ends the stream with {@link
+ * #finish()} or {@link #fail(Throwable)}; the consumer sees the failure as an {@link IOException}
+ * from {@code read}. {@link #close()} from the consumer side makes a blocked producer give up.
+ */
+final class ChunkPipe extends InputStream {
+  /** Size of a recycled chunk buffer. */
+  static final int CHUNK = 1 << 20;
+
+  private static final Object END = new Object();
+
+  private final BlockingQueue<Object> full;
+  private final BlockingQueue<byte[]> empty;
+  private volatile boolean closed;
+  private byte[] current;
+  private int pos;
+  private int len;
+  private boolean ended;
+
+  /**
+   * Creates a pipe.
+   *
+   * @param depth chunks in flight (memory is depth x 1 MiB).
+   */
+  ChunkPipe(int depth) {
+    full = new ArrayBlockingQueue<>(depth + 2);
+    empty = new ArrayBlockingQueue<>(depth + 1);
+    for (int i = 0; i < depth; i++) {
+      empty.add(new byte[CHUNK]);
+    }
+  }
+
+  /** A filled chunk: {@code length} valid bytes of {@code data}. */
+  record Chunk(byte[] data, int length, boolean recycle) {}
+
+  /** The producer's failure, delivered in order after the chunks before it. */
+  private record Failure(Throwable error) {}
+
+  byte[] emptyBuffer() throws InterruptedException {
+    byte[] b = empty.take();
+    checkOpen();
+    return b;
+  }
+
+  void put(byte[] data, int length, boolean recycle) throws InterruptedException {
+    checkOpen();
+    if (length > 0) {
+      full.put(new Chunk(data, length, recycle));
+    } else if (recycle) {
+      empty.offer(data);
+    }
+  }
+
+  void finish() throws InterruptedException {
+    full.put(END);
+  }
+
+  void fail(Throwable t) {
+    Failure f = new Failure(t);
+    try {
+      while (!closed && !full.offer(f, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        // the reader is still draining the chunks before the failure
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void checkOpen() throws InterruptedException {
+    if (closed) {
+      throw new InterruptedException("pipe closed by the reader");
+    }
+  }
+
+  private boolean advance() throws IOException {
+    if (ended) {
+      return false;
+    }
+    if (current != null && recycleCurrent) {
+      empty.offer(current);
+    }
+    current = null;
+    Object o;
+    try {
+      o = full.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for decompressed data");
+    }
+    if (o == END) {
+      ended = true;
+      return false;
+    }
+    if (o instanceof Failure f) {
+      ended = true;
+      if (f.error() instanceof IOException io) {
+        throw io;
+      }
+      if (f.error() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(f.error().getMessage(), f.error());
+    }
+    Chunk c = (Chunk) o;
+    current = c.data();
+    recycleCurrent = c.recycle();
+    pos = 0;
+    len = c.length();
+    return true;
+  }
+
+  private boolean recycleCurrent;
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int n) throws IOException {
+    if (n == 0) {
+      return 0;
+    }
+    while (current == null || pos == len) {
+      if (!advance()) {
+        return -1;
+      }
+    }
+    int k = Math.min(n, len - pos);
+    System.arraycopy(current, pos, b, off, k);
+    pos += k;
+    return k;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    long done = 0;
+    while (done < n) {
+      if (current == null || pos == len) {
+        if (!advance()) {
+          break;
+        }
+        continue;
+      }
+      int k = (int) Math.min(n - done, len - pos);
+      pos += k;
+      done += k;
+    }
+    return done;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    full.clear();
+    // Wake a producer blocked on an empty buffer.
+    empty.offer(new byte[0]);
+  }
+}

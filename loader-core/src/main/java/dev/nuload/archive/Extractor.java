@@ -1,0 +1,1253 @@
+package dev.nuload.archive;
+
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import dev.nuload.BadDataException;
+import dev.nuload.NuloadException;
+import dev.nuload.ResourceException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Extracts tar archives (gzip, zstd or plain; detected by magic bytes) into a dataset root, safely,
+ * in parallel and resumably.
+ *
+ * <pre>
+ *  one archive, streaming:
+ *   [read + inflate thread] --1 MiB chunks--> [tar parse (caller)] --entries--> [N writer threads]
+ *  multi-member gzip (BGZF) / multi-frame zstd:
+ *   [read thread] --members/frames--> [N decode threads] --in order--> [tar parse] --> [writers]
+ *  repacked .tar.zst with an index:
+ *   [N threads, each: read frame -> decompress -> parse -> write its entries]
+ * </pre>
+ *
+ * Several archives run at once ({@link ExtractOptions#archivesAtOnce()}) and share the threads.
+ *
+ * <p>Safety: names are checked by {@link EntryNames}; only regular files and folders are extracted;
+ * every existing path component is inspected without following links and a link is refused, never
+ * followed or removed; files get mode 0644 (0755 when the owner could execute), folders 0755, so
+ * setuid, setgid and sticky bits are dropped; {@link ExtractLimits} bound entries, sizes, expansion
+ * ratio, zstd window and free space.
+ *
+ * <p>Crash safety: every file is written under a temporary name in its own folder ({@code
+ * .nuload-tmp-<archive tag>-<pid>-<n>}) and renamed onto its final name when complete and checked;
+ * the {@link ExtractJournal} then records it. A rerun of an unfinished archive deletes the
+ * temporary files a killed process left, in each folder it writes to. A rerun skips recorded files
+ * that are still there with their size, and an archive whose journal says COMPLETE is not read
+ * again.
+ *
+ * <p>Not safe against another process changing the target folder while it runs.
+ */
+public final class Extractor implements AutoCloseable {
+  /** Files up to this size are handed to writer threads; larger ones are written in a stream. */
+  static final int HAND_OFF_MAX = 32 << 20;
+
+  private static final long IN_FLIGHT_BYTES = 256L << 20;
+  private static final String STATE_DIR = ".nuload";
+  private static final long PID = ProcessHandle.current().pid();
+  private static final FileAttribute<?> DIR_MODE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
+  private static final FileAttribute<?> FILE_MODE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
+  private static final FileAttribute<?> EXEC_MODE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
+
+  /** Per-thread copy buffer for entries written as a stream (reused, never shared). */
+  private static final ThreadLocal<byte[]> STREAM_BUFFER =
+      ThreadLocal.withInitial(() -> new byte[1 << 20]);
+
+  private final ExtractOptions options;
+  private final ExecutorService writers;
+  private final ExecutorService decoders;
+  private final Semaphore inFlight = new Semaphore((int) (IN_FLIGHT_BYTES >> 10));
+  private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
+  private final List<PathMatcher> includes = new ArrayList<>();
+  private Path root;
+
+  /**
+   * Creates an extractor and its threads.
+   *
+   * @param options what to do.
+   */
+  public Extractor(ExtractOptions options) {
+    this.options = options;
+    this.writers = Executors.newFixedThreadPool(options.workers(), named("nuload-write"));
+    this.decoders = Executors.newFixedThreadPool(options.workers(), named("nuload-decode"));
+    for (String g : options.includes()) {
+      includes.add(java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g));
+    }
+  }
+
+  /** Receives progress and results; called from extraction threads. */
+  public interface Listener {
+    /**
+     * An archive starts.
+     *
+     * @param progress its live counters.
+     */
+    default void started(ArchiveProgress progress) {}
+
+    /**
+     * A warning (a skipped entry).
+     *
+     * @param line the message.
+     */
+    default void warning(String line) {}
+
+    /**
+     * An archive is done.
+     *
+     * @param result what happened.
+     */
+    default void finished(ArchiveResult result) {}
+  }
+
+  /**
+   * Extracts archives, {@link ExtractOptions#archivesAtOnce()} at a time. An archive that fails
+   * does not stop the others.
+   *
+   * @param archives the archives.
+   * @param listener progress receiver.
+   * @return one result per archive, in the given order.
+   * @throws IOException when the target cannot be created.
+   */
+  public List<ArchiveResult> extractAll(List<Path> archives, Listener listener) throws IOException {
+    prepareRoot();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(options.archivesAtOnce(), Math.max(1, archives.size())),
+            named("nuload-archive"));
+    try {
+      List<Future<ArchiveResult>> futures = new ArrayList<>();
+      for (Path a : archives) {
+        futures.add(pool.submit(() -> extract(a, listener)));
+      }
+      List<ArchiveResult> results = new ArrayList<>();
+      for (Future<ArchiveResult> f : futures) {
+        try {
+          results.add(f.get());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("archive task failed", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Extracts one archive. Errors that concern the archive (bad data, refused entries, space) are
+   * returned as a FAILED result, not thrown.
+   *
+   * @param archive the archive file.
+   * @param listener progress receiver.
+   * @return the result.
+   * @throws IOException when the target cannot be created.
+   */
+  public ArchiveResult extract(Path archive, Listener listener) throws IOException {
+    prepareRoot();
+    long t0 = System.nanoTime();
+    String name = archive.getFileName().toString();
+    long size;
+    long mtime;
+    try {
+      BasicFileAttributes a = Files.readAttributes(archive, BasicFileAttributes.class);
+      size = a.size();
+      mtime = a.lastModifiedTime().toMillis();
+    } catch (NoSuchFileException e) {
+      ArchiveProgress p = new ArchiveProgress(archive, 0);
+      p.finish();
+      ArchiveResult r =
+          new ArchiveResult(
+              archive,
+              ArchiveResult.Status.FAILED,
+              "-",
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              new ResourceException(name + ": archive not found: " + archive));
+      listener.finished(r);
+      return r;
+    }
+    ArchiveProgress progress = new ArchiveProgress(archive, size);
+    listener.started(progress);
+    Path state = root.resolve(STATE_DIR).resolve("extract");
+    Run run = null;
+    ArchiveResult result;
+    try (ExtractJournal journal =
+        ExtractJournal.open(state.resolve(name + ".journal"), size, mtime)) {
+      run = new Run(archive, name, journal, progress, listener);
+      String scope = String.join("\n", options.includes());
+      if (journal.completeScope() != null
+          && (journal.completeScope().isEmpty() || journal.completeScope().equals(scope))
+          && run.allDonePresent()) {
+        result = run.result(ArchiveResult.Status.UP_TO_DATE, "journal: complete", t0, null);
+      } else {
+        run.method = runArchive(run);
+        if (options.durable()) {
+          syncTarget();
+        }
+        journal.complete(run.uncompressed.get(), scope, options.durable());
+        result = run.result(ArchiveResult.Status.EXTRACTED, run.method, t0, null);
+      }
+    } catch (NuloadException e) {
+      result = failed(run, archive, t0, e);
+    } catch (IOException | UncheckedIOException e) {
+      IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      NuloadException ne =
+          io.getMessage() != null && io.getMessage().contains("No space left")
+              ? new ResourceException(name + ": " + io.getMessage(), io)
+              : new NuloadException(dev.nuload.ExitCode.FAILURE, name + ": I/O error: " + io, io);
+      result = failed(run, archive, t0, ne);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result =
+          failed(
+              run,
+              archive,
+              t0,
+              new NuloadException(dev.nuload.ExitCode.FAILURE, name + ": interrupted"));
+    }
+    progress.finish();
+    listener.finished(result);
+    return result;
+  }
+
+  /** Forces everything written so far to disk ({@code syncfs} through a sync of the target). */
+  private void syncTarget() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("sync", "-f", root.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    if (p.waitFor() != 0) {
+      throw new IOException("sync -f " + root + " failed");
+    }
+  }
+
+  private ArchiveResult failed(Run run, Path archive, long t0, NuloadException e) {
+    if (run == null) {
+      return new ArchiveResult(
+          archive,
+          ArchiveResult.Status.FAILED,
+          "-",
+          0,
+          0,
+          0,
+          0,
+          0,
+          (System.nanoTime() - t0) / 1e9,
+          e);
+    }
+    run.awaitWriters();
+    return run.result(ArchiveResult.Status.FAILED, run.method, t0, e);
+  }
+
+  private synchronized void prepareRoot() throws IOException {
+    if (root == null) {
+      Files.createDirectories(options.target());
+      root = options.target().toRealPath();
+    }
+  }
+
+  // ------------------------------------------------------------------ reading strategies
+
+  private String runArchive(Run run) throws IOException, InterruptedException {
+    ArchiveFormat format = ArchiveFormat.detect(run.archive);
+    ChecksumManifest.Expected archiveSum = options.manifest().get(run.name);
+    try (FileChannel ch = FileChannel.open(run.archive, StandardOpenOption.READ)) {
+      if (format == ArchiveFormat.ZSTD) {
+        List<ZstdFrames.Frame> frames =
+            ZstdFrames.scan(ch, run.name, options.limits().zstdWindowLogMax());
+        RepackIndex index = options.useIndex() ? RepackIndex.read(ch, run.name) : null;
+        if (index != null && archiveSum == null) {
+          indexed(run, ch, index);
+          return "zstd, indexed: "
+              + index.frames().size()
+              + " frames on "
+              + options.workers()
+              + " threads";
+        }
+        List<GzipDecoder.Segment> segs = new ArrayList<>();
+        boolean parallel = true;
+        for (ZstdFrames.Frame f : frames) {
+          if (f.skippable()) {
+            continue;
+          }
+          if (f.contentSize() < 0 || f.contentSize() > (256 << 20)) {
+            parallel = false;
+          }
+          segs.add(new GzipDecoder.Segment(f.offset(), f.length(), f.contentSize()));
+        }
+        if (parallel && segs.size() > 1) {
+          streaming(run, ch, archiveSum, pipe -> segments(run, pipe, true, segs, frames));
+          return "zstd, " + segs.size() + " frames decoded on " + options.workers() + " threads";
+        }
+        streaming(run, ch, archiveSum, pipe -> zstdStream(run, pipe));
+        return "zstd, " + segs.size() + " frame(s), streaming";
+      }
+      if (format == ArchiveFormat.GZIP) {
+        List<GzipDecoder.Segment> members = GzipDecoder.scanBgzf(ch, run.name);
+        if (members != null && members.size() > 1) {
+          streaming(run, ch, archiveSum, pipe -> segments(run, pipe, false, members, null));
+          return "gzip (BGZF), "
+              + members.size()
+              + " members decoded on "
+              + options.workers()
+              + " threads";
+        }
+        streaming(run, ch, archiveSum, pipe -> new GzipDecoder(run.name, run.source).run(pipe));
+        return "gzip, streaming inflate";
+      }
+      streaming(run, ch, archiveSum, pipe -> plain(run, pipe));
+      return "tar";
+    }
+  }
+
+  /** A decoder body: fills the pipe from {@code run.source}. */
+  private interface DecodeBody {
+    void run(ChunkPipe pipe) throws IOException, InterruptedException;
+  }
+
+  private void streaming(
+      Run run, FileChannel ch, ChecksumManifest.Expected archiveSum, DecodeBody body)
+      throws IOException, InterruptedException {
+    MessageDigest digest = archiveSum == null ? null : archiveSum.newDigest();
+    run.source = new SourceReader(ch, digest, run.progress.compressedRead);
+    ChunkPipe pipe = new ChunkPipe(16);
+    Thread decoder =
+        Thread.ofPlatform()
+            .name("nuload-inflate-" + run.name)
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    body.run(pipe);
+                    if (digest != null) {
+                      run.source.drain();
+                    }
+                    pipe.finish();
+                  } catch (Throwable t) {
+                    pipe.fail(t);
+                  }
+                });
+    try {
+      parse(run, new TarReader(pipe), false);
+      if (run.error.get() == null) {
+        // Read to the end of the decoded stream so a CRC error after the last entry is seen.
+        byte[] sink = new byte[8192];
+        try {
+          while (pipe.read(sink, 0, sink.length) >= 0) {}
+        } catch (CorruptArchiveException e) {
+          throw e.withEntry(run.lastEntry);
+        }
+      }
+    } finally {
+      pipe.close();
+      decoder.join();
+    }
+    run.awaitWriters();
+    run.rethrow();
+    if (digest != null) {
+      String got = archiveSum.mismatch(digest);
+      if (got != null) {
+        throw new BadDataException(
+            run.name
+                + ": "
+                + archiveSum.algorithm()
+                + " mismatch: manifest says "
+                + archiveSum.hex()
+                + ", archive has "
+                + got
+                + " (the archive is damaged or not the one listed; it is not marked complete)");
+      }
+    }
+  }
+
+  private void plain(Run run, ChunkPipe pipe) throws IOException, InterruptedException {
+    while (true) {
+      byte[] b = pipe.emptyBuffer();
+      int n = 0;
+      while (n < b.length) {
+        int r = run.source.read(b, n, b.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+      pipe.put(b, n, true);
+      if (n < b.length) {
+        return;
+      }
+    }
+  }
+
+  private void zstdStream(Run run, ChunkPipe pipe) throws IOException, InterruptedException {
+    try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(run.source)) {
+      z.setLongMax(options.limits().zstdWindowLogMax());
+      while (true) {
+        byte[] b = pipe.emptyBuffer();
+        int n = 0;
+        while (n < b.length) {
+          int r;
+          try {
+            r = z.read(b, n, b.length - n);
+          } catch (IOException e) {
+            throw new CorruptArchiveException(
+                run.name, run.source.position(), null, "bad zstd data: " + e.getMessage(), e);
+          }
+          if (r < 0) {
+            break;
+          }
+          n += r;
+        }
+        pipe.put(b, n, true);
+        if (n < b.length) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void segments(
+      Run run,
+      ChunkPipe pipe,
+      boolean zstd,
+      List<GzipDecoder.Segment> segs,
+      List<ZstdFrames.Frame> allFrames)
+      throws IOException, InterruptedException {
+    Deque<Future<byte[]>> window = new ArrayDeque<>();
+    int maxWindow = options.workers() * 2;
+    long pos = 0;
+    int next = 0;
+    while (next < segs.size() || !window.isEmpty()) {
+      while (next < segs.size() && window.size() < maxWindow) {
+        GzipDecoder.Segment s = segs.get(next++);
+        if (s.offset() > pos) { // skippable frames between data frames: read for the digest
+          byte[] gap = new byte[(int) (s.offset() - pos)];
+          run.source.readFully(gap, 0, gap.length);
+        }
+        byte[] src = new byte[(int) s.length()];
+        if (!run.source.readFully(src, 0, src.length)) {
+          throw new CorruptArchiveException(run.name, s.offset(), null, "truncated archive", null);
+        }
+        pos = s.offset() + s.length();
+        window.add(
+            decoders.submit(
+                () ->
+                    zstd
+                        ? decodeFrame(run, src, s)
+                        : GzipDecoder.decodeMember(src, run.name, s.offset())));
+      }
+      Future<byte[]> head = window.poll();
+      byte[] data;
+      try {
+        data = head.get();
+      } catch (ExecutionException e) {
+        for (Future<byte[]> f : window) {
+          f.cancel(true);
+        }
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IOException(e.getCause());
+      }
+      pipe.put(data, data.length, false);
+    }
+    run.source.drain();
+  }
+
+  private static byte[] decodeFrame(Run run, byte[] src, GzipDecoder.Segment s) {
+    try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
+      byte[] out = new byte[(int) s.contentSize()];
+      int n = ctx.decompressByteArray(out, 0, out.length, src, 0, src.length);
+      if (n != out.length) {
+        throw new CorruptArchiveException(
+            run.name, s.offset(), null, "zstd frame shorter than its stated size", null);
+      }
+      return out;
+    } catch (com.github.luben.zstd.ZstdException e) {
+      throw new CorruptArchiveException(
+          run.name, s.offset(), null, "bad zstd frame: " + e.getMessage(), e);
+    }
+  }
+
+  private void indexed(Run run, FileChannel ch, RepackIndex index)
+      throws IOException, InterruptedException {
+    List<Future<?>> tasks = new ArrayList<>();
+    for (RepackIndex.Frame f : index.frames()) {
+      if (!frameNeeded(run, index, f)) {
+        continue; // not read at all
+      }
+      tasks.add(
+          writers.submit(
+              () -> {
+                if (run.error.get() != null) {
+                  return null;
+                }
+                try {
+                  decodeIndexedFrame(run, ch, f);
+                } catch (Throwable t) {
+                  run.fail(t);
+                }
+                return null;
+              }));
+    }
+    for (Future<?> t : tasks) {
+      try {
+        t.get();
+      } catch (ExecutionException e) {
+        run.fail(e.getCause());
+      }
+    }
+    run.rethrow();
+  }
+
+  private boolean frameNeeded(Run run, RepackIndex index, RepackIndex.Frame f) {
+    boolean needed = false;
+    long skipped = 0;
+    for (int i = f.firstEntry(); i < f.firstEntry() + f.entryCount(); i++) {
+      RepackIndex.Entry e = index.entries().get(i);
+      String clean;
+      try {
+        clean = EntryNames.clean(run.name, e.name(), options.limits(), true);
+      } catch (UnsafeEntryException x) {
+        return true; // let the parser refuse it with the normal message
+      }
+      boolean dir = e.type() == '5' || (e.type() == 0 && e.name().endsWith("/"));
+      if (clean.isEmpty() || !included(clean)) {
+        continue;
+      }
+      if (dir) {
+        needed |= !knownDirs.contains(clean) && !run.isDirectory(clean);
+        continue;
+      }
+      Long done = run.journal.done().get(clean);
+      if (done == null || done != e.size() || !run.presentWithSize(clean, e.size())) {
+        return true;
+      }
+      skipped++;
+    }
+    if (!needed) {
+      run.filesSkipped.addAndGet(skipped);
+    }
+    return needed;
+  }
+
+  private void decodeIndexedFrame(Run run, FileChannel ch, RepackIndex.Frame f)
+      throws IOException, InterruptedException {
+    if (f.tarLength() <= DIRECT_FRAME_MAX && f.length() <= DIRECT_FRAME_MAX) {
+      decodeIndexedFrameDirect(run, ch, f);
+      return;
+    }
+    InputStream slice = new ChannelSlice(ch, f.offset(), f.length(), run.progress.compressedRead);
+    try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(slice)) {
+      z.setLongMax(options.limits().zstdWindowLogMax());
+      InputStream counted = new LimitedStream(z, f.tarLength());
+      try {
+        parse(run, new TarReader(counted), true);
+      } catch (IOException e) {
+        if (e instanceof EOFException
+            || e.getMessage() == null
+            || !e.getMessage().contains("tar")) {
+          throw new CorruptArchiveException(
+              run.name, f.offset(), run.lastEntry, "bad zstd frame: " + e.getMessage(), e);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Frames up to this size are read and decompressed in off-heap buffers reused by each thread, and
+   * files are written straight from the decompressed frame (no copy through the Java heap).
+   */
+  static final int DIRECT_FRAME_MAX = 64 << 20;
+
+  private static final ThreadLocal<ByteBuffer[]> FRAME_BUFFERS =
+      ThreadLocal.withInitial(() -> new ByteBuffer[2]);
+
+  private static final ThreadLocal<ZstdDecompressCtx> ZSTD_CONTEXT =
+      ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+  private static ByteBuffer frameBuffer(int which, long size) {
+    ByteBuffer[] b = FRAME_BUFFERS.get();
+    if (b[which] == null || b[which].capacity() < size) {
+      b[which] = ByteBuffer.allocateDirect((int) Math.max(size, 8L << 20));
+    }
+    return b[which].clear().limit((int) size);
+  }
+
+  private void decodeIndexedFrameDirect(Run run, FileChannel ch, RepackIndex.Frame f)
+      throws IOException, InterruptedException {
+    ByteBuffer src = frameBuffer(0, f.length());
+    long pos = f.offset();
+    while (src.hasRemaining()) {
+      int n = ch.read(src, pos);
+      if (n < 0) {
+        throw new CorruptArchiveException(
+            run.name, pos, null, "archive ends inside an indexed frame", null);
+      }
+      pos += n;
+    }
+    run.progress.compressedRead.addAndGet(f.length());
+    src.flip();
+    ByteBuffer tar = frameBuffer(1, f.tarLength());
+    int got;
+    try {
+      got = ZSTD_CONTEXT.get().decompressDirectByteBuffer(tar, 0, tar.limit(), src, 0, src.limit());
+    } catch (com.github.luben.zstd.ZstdException e) {
+      throw new CorruptArchiveException(
+          run.name, f.offset(), null, "bad zstd frame: " + e.getMessage(), e);
+    }
+    if (got != f.tarLength()) {
+      throw new CorruptArchiveException(
+          run.name,
+          f.offset(),
+          null,
+          "zstd frame holds " + got + " bytes, the index says " + f.tarLength(),
+          null);
+    }
+    BufferInput in = new BufferInput(tar);
+    parse(run, new TarReader(in), true, in);
+  }
+
+  /** An input stream over a buffer whose data can also be handed out as slices. */
+  private static final class BufferInput extends InputStream {
+    private final ByteBuffer buf;
+
+    BufferInput(ByteBuffer buf) {
+      this.buf = buf;
+    }
+
+    /** Returns the next {@code n} bytes as a slice without consuming them. */
+    ByteBuffer slice(long n) {
+      return buf.slice(buf.position(), (int) n);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (!buf.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(len, buf.remaining());
+      buf.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public int read() {
+      return buf.hasRemaining() ? buf.get() & 0xff : -1;
+    }
+
+    @Override
+    public long skip(long n) {
+      int k = (int) Math.min(n, buf.remaining());
+      buf.position(buf.position() + k);
+      return k;
+    }
+  }
+
+  // ------------------------------------------------------------------ entries
+
+  private void parse(Run run, TarReader tar, boolean inline)
+      throws IOException, InterruptedException {
+    parse(run, tar, inline, null);
+  }
+
+  private void parse(Run run, TarReader tar, boolean inline, BufferInput frame)
+      throws IOException, InterruptedException {
+    String current = null;
+    try {
+      TarHeader h;
+      while ((h = tar.next()) != null) {
+        current = h.name();
+        run.lastEntry = current;
+        if (run.error.get() != null) {
+          return;
+        }
+        entry(run, h, tar, inline, frame);
+      }
+    } catch (CorruptArchiveException e) {
+      throw e.withEntry(current);
+    } catch (TarReader.TarFormatException e) {
+      throw new CorruptArchiveException(run.name, run.sourcePosition(), current, e.getMessage(), e);
+    } catch (EOFException e) {
+      throw new CorruptArchiveException(
+          run.name, run.sourcePosition(), current, "truncated archive: " + e.getMessage(), e);
+    }
+  }
+
+  private void entry(Run run, TarHeader h, TarReader tar, boolean inline, BufferInput frame)
+      throws IOException, InterruptedException {
+    ExtractLimits limits = options.limits();
+    if (run.entries.incrementAndGet() > limits.maxEntries()) {
+      throw new UnsafeEntryException(
+          run.name, h.name(), "archive has more than " + limits.maxEntries() + " entries (limit)");
+    }
+    String name;
+    try {
+      if (h.isDirectory()) {
+        name = reserved(run, h, EntryNames.clean(run.name, h.name(), limits, true));
+        if (!name.isEmpty() && included(name)) {
+          ensureDir(run.name, h.name(), name);
+        }
+        return;
+      }
+      if (!h.isFile()) {
+        throw new UnsafeEntryException(
+            run.name,
+            h.name(),
+            h.typeName() + " entries are not extracted (only files and folders)");
+      }
+      name = reserved(run, h, EntryNames.clean(run.name, h.name(), limits, false));
+      if (h.size() > limits.maxEntryBytes()) {
+        throw new UnsafeEntryException(
+            run.name,
+            h.name(),
+            "file of "
+                + h.size()
+                + " bytes exceeds the entry size limit "
+                + limits.maxEntryBytes());
+      }
+    } catch (UnsafeEntryException e) {
+      run.refused(e);
+      return;
+    }
+    if (!included(name)) {
+      return;
+    }
+    long total = run.uncompressed.addAndGet(h.size());
+    if (total > limits.maxTotalBytes()) {
+      throw new BadDataException(
+          run.name
+              + ": more than "
+              + limits.maxTotalBytes()
+              + " bytes of files (limit) at entry '"
+              + UnsafeEntryException.printable(h.name())
+              + "'");
+    }
+    long compressed = Math.max(1, run.progress.compressedRead.get());
+    if (total >= limits.ratioFloorBytes() && (double) total / compressed > limits.maxRatio()) {
+      throw new BadDataException(
+          String.format(
+              "%s: expansion ratio %.0f:1 (%d bytes of files from %d compressed bytes) exceeds the"
+                  + " limit %.0f:1 at entry '%s' (raise it with --max-ratio)",
+              run.name,
+              (double) total / compressed,
+              total,
+              compressed,
+              limits.maxRatio(),
+              UnsafeEntryException.printable(h.name())));
+    }
+    Long done = run.journal.done().get(name);
+    if (done != null && done == h.size() && run.presentWithSize(name, h.size())) {
+      run.filesSkipped.incrementAndGet();
+      return;
+    }
+    if (!inline && h.size() <= HAND_OFF_MAX) {
+      byte[] data = new byte[(int) h.size()];
+      tar.readData(data, 0, data.length);
+      int permits = (int) Math.min((h.size() >> 10) + 1, IN_FLIGHT_BYTES >> 10);
+      inFlight.acquire(permits);
+      run.pending.incrementAndGet();
+      int p = permits;
+      String n = name;
+      writers.execute(
+          () -> {
+            try {
+              if (run.error.get() == null) {
+                writeFile(run, h, n, ByteBuffer.wrap(data), null);
+              }
+            } catch (Throwable t) {
+              run.fail(t);
+            } finally {
+              inFlight.release(p);
+              run.taskDone();
+            }
+          });
+    } else if (frame != null) {
+      writeFile(run, h, name, frame.slice(h.size()), null); // the reader skips the data after
+    } else {
+      writeFile(run, h, name, null, tar);
+    }
+  }
+
+  /** Refuses names inside nuload's own state folder ({@code .nuload/}: journals, temporaries). */
+  private static String reserved(Run run, TarHeader h, String name) {
+    if (name.equals(STATE_DIR) || name.startsWith(STATE_DIR + "/")) {
+      throw new UnsafeEntryException(
+          run.name,
+          h.name(),
+          "names under '" + STATE_DIR + "/' are reserved for nuload's journals");
+    }
+    return name;
+  }
+
+  private void writeFile(Run run, TarHeader h, String name, ByteBuffer data, TarReader stream)
+      throws IOException {
+    Path fin;
+    try {
+      int slash = name.lastIndexOf('/');
+      if (slash > 0) {
+        ensureDir(run.name, h.name(), name.substring(0, slash));
+      }
+      fin = root.resolve(name);
+      BasicFileAttributes a = lstat(fin);
+      if (a != null) {
+        if (a.isSymbolicLink()) {
+          throw new UnsafeEntryException(
+              run.name,
+              h.name(),
+              "'" + name + "' is a symbolic link in the target (never followed or replaced)");
+        }
+        if (!a.isRegularFile()) {
+          throw new UnsafeEntryException(
+              run.name, h.name(), "'" + name + "' exists in the target and is not a regular file");
+        }
+        if (!options.overwrite()) {
+          if (a.size() == h.size()) {
+            run.filesSkipped.incrementAndGet();
+            run.journal.fileDone(name, h.size());
+            return; // same file from an earlier run or another archive
+          }
+          throw new UnsafeEntryException(
+              run.name,
+              h.name(),
+              "'"
+                  + name
+                  + "' exists with "
+                  + a.size()
+                  + " bytes, the archive has "
+                  + h.size()
+                  + " (use --overwrite to replace)");
+        }
+      }
+    } catch (UnsafeEntryException e) {
+      run.refused(e);
+      return;
+    }
+    run.checkSpace(h.size());
+    ChecksumManifest.Expected expected = options.manifest().get(name);
+    MessageDigest md = expected == null ? null : expected.newDigest();
+    int slash = name.lastIndexOf('/');
+    String parent = slash > 0 ? name.substring(0, slash) : "";
+    if (run.journal.resumed() && run.cleanedDirs.add(parent)) {
+      run.removeStaleTemps(fin.getParent());
+    }
+    Path tmp = fin.resolveSibling(run.tempPrefix + PID + "-" + run.tmpSeq.incrementAndGet());
+    boolean moved = false;
+    try {
+      boolean exec = (h.mode() & 0100) != 0;
+      try (FileChannel out =
+          FileChannel.open(
+              tmp,
+              EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              exec ? EXEC_MODE : FILE_MODE)) {
+        if (data != null) {
+          if (md != null) {
+            md.update(data.duplicate());
+          }
+          while (data.hasRemaining()) {
+            out.write(data);
+          }
+        } else {
+          byte[] buf = STREAM_BUFFER.get();
+          long left = h.size();
+          while (left > 0) {
+            int n = (int) Math.min(buf.length, left);
+            stream.readData(buf, 0, n);
+            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+            while (b.hasRemaining()) {
+              out.write(b);
+            }
+            if (md != null) {
+              md.update(buf, 0, n);
+            }
+            left -= n;
+          }
+        }
+      }
+      if (md != null) {
+        String got = expected.mismatch(md);
+        if (got != null) {
+          throw new BadDataException(
+              run.name
+                  + ": entry '"
+                  + name
+                  + "': "
+                  + expected.algorithm()
+                  + " mismatch: manifest says "
+                  + expected.hex()
+                  + ", archive has "
+                  + got
+                  + " (not written)");
+        }
+      }
+      // Both times given, so the JDK does not stat the file first.
+      FileTime mtime = FileTime.fromMillis(h.mtimeSeconds() * 1000);
+      Files.getFileAttributeView(tmp, java.nio.file.attribute.BasicFileAttributeView.class)
+          .setTimes(mtime, FileTime.fromMillis(System.currentTimeMillis()), null);
+      try {
+        Files.move(tmp, fin, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new ResourceException(
+            run.name
+                + ": cannot rename into "
+                + fin.getParent()
+                + " from the temporary folder (another file system inside the target?)",
+            e);
+      }
+      moved = true;
+      run.journal.fileDone(name, h.size());
+      run.progress.filesWritten.incrementAndGet();
+      run.progress.bytesWritten.addAndGet(h.size());
+    } finally {
+      if (!moved) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  private void ensureDir(String archive, String entry, String rel) {
+    if (knownDirs.contains(rel)) {
+      return;
+    }
+    int slash = rel.lastIndexOf('/');
+    if (slash > 0) {
+      ensureDir(archive, entry, rel.substring(0, slash));
+    }
+    Path p = root.resolve(rel);
+    try {
+      Files.createDirectory(p, DIR_MODE);
+    } catch (FileAlreadyExistsException e) {
+      BasicFileAttributes a;
+      try {
+        a = lstat(p);
+      } catch (IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      if (a != null && a.isSymbolicLink()) {
+        throw new UnsafeEntryException(
+            archive, entry, "'" + rel + "' is a symbolic link in the target (never followed)");
+      }
+      if (a == null || !a.isDirectory()) {
+        throw new UnsafeEntryException(
+            archive, entry, "'" + rel + "' exists in the target and is not a folder");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    knownDirs.add(rel);
+  }
+
+  private boolean included(String name) {
+    if (includes.isEmpty()) {
+      return true;
+    }
+    String n = name;
+    while (true) {
+      Path p = Path.of(n);
+      for (PathMatcher m : includes) {
+        if (m.matches(p)) {
+          return true;
+        }
+      }
+      int slash = n.lastIndexOf('/');
+      if (slash < 0) {
+        return false;
+      }
+      n = n.substring(0, slash);
+    }
+  }
+
+  private static BasicFileAttributes lstat(Path p) throws IOException {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    writers.shutdownNow();
+    decoders.shutdownNow();
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    return Thread.ofPlatform().name(prefix + "-", 0).daemon().factory();
+  }
+
+  // ------------------------------------------------------------------ per-archive state
+
+  private final class Run {
+    final Path archive;
+    final String name;
+    final ExtractJournal journal;
+    final ArchiveProgress progress;
+    final Listener listener;
+    final AtomicLong entries = new AtomicLong();
+    final AtomicLong uncompressed = new AtomicLong();
+    final AtomicLong filesSkipped = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    final AtomicLong tmpSeq = new AtomicLong();
+    final Set<String> cleanedDirs = ConcurrentHashMap.newKeySet();
+    final String tempPrefix;
+    final AtomicLong pending = new AtomicLong();
+    final AtomicLong sinceSpaceCheck = new AtomicLong(Long.MAX_VALUE / 2);
+    final AtomicReference<Throwable> error = new AtomicReference<>();
+    volatile String lastEntry;
+    volatile String method = "-";
+    SourceReader source;
+
+    Run(
+        Path archive,
+        String name,
+        ExtractJournal journal,
+        ArchiveProgress progress,
+        Listener listener) {
+      this.archive = archive;
+      this.name = name;
+      this.journal = journal;
+      // Temporary files sit next to their final name (a rename within one folder), named
+      // .nuload-tmp-<archive tag>-<pid>-<n> so a rerun can tell its own from a killed run's.
+      this.tempPrefix = ".nuload-tmp-" + String.format("%08x", name.hashCode()) + "-";
+      this.progress = progress;
+      this.listener = listener;
+    }
+
+    long sourcePosition() {
+      return source == null ? -1 : source.position();
+    }
+
+    boolean allDonePresent() throws IOException {
+      for (var e : journal.done().entrySet()) {
+        if (!presentWithSize(e.getKey(), e.getValue())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    boolean isDirectory(String rel) {
+      return Files.isDirectory(root.resolve(rel), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    boolean presentWithSize(String rel, long size) {
+      try {
+        BasicFileAttributes a = lstat(root.resolve(rel));
+        return a != null && a.isRegularFile() && a.size() == size;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    /**
+     * Deletes this archive's temporary files left in a folder by an earlier, killed process (same
+     * archive tag, another process id).
+     */
+    void removeStaleTemps(Path dir) throws IOException {
+      String mine = tempPrefix + PID + "-";
+      try (var s = Files.newDirectoryStream(dir, tempPrefix + "*")) {
+        for (Path p : s) {
+          if (!p.getFileName().toString().startsWith(mine)
+              && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+
+    void refused(UnsafeEntryException e) {
+      if (options.onBadEntry() == BadEntryPolicy.SKIP) {
+        refused.incrementAndGet();
+        listener.warning("skipped: " + e.getMessage());
+        return;
+      }
+      throw e;
+    }
+
+    void fail(Throwable t) {
+      error.compareAndSet(null, t);
+    }
+
+    void rethrow() throws IOException {
+      Throwable t = error.get();
+      if (t == null) {
+        return;
+      }
+      if (t instanceof RuntimeException re) {
+        throw re;
+      }
+      if (t instanceof IOException io) {
+        throw io;
+      }
+      if (t instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(t);
+    }
+
+    void taskDone() {
+      if (pending.decrementAndGet() == 0) {
+        synchronized (this) {
+          notifyAll();
+        }
+      }
+    }
+
+    synchronized void awaitWriters() {
+      while (pending.get() > 0) {
+        try {
+          wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+
+    void checkSpace(long size) throws IOException {
+      long since = sinceSpaceCheck.addAndGet(size);
+      if (since < (64L << 20) && size < (64L << 20)) {
+        return;
+      }
+      sinceSpaceCheck.set(0);
+      FileStore store = Files.getFileStore(root);
+      long usable = store.getUsableSpace();
+      long need = size + options.limits().minFreeBytes();
+      if (usable < need) {
+        throw new ResourceException(
+            name
+                + ": not enough space in "
+                + root
+                + ": "
+                + usable
+                + " bytes usable, need "
+                + need
+                + " (file of "
+                + size
+                + " bytes plus the "
+                + options.limits().minFreeBytes()
+                + "-byte floor, --min-free)");
+      }
+    }
+
+    ArchiveResult result(ArchiveResult.Status status, String how, long t0, NuloadException e) {
+      return new ArchiveResult(
+          archive,
+          status,
+          how,
+          progress.filesWritten(),
+          filesSkipped.get(),
+          refused.get(),
+          progress.bytesWritten(),
+          progress.compressedRead(),
+          (System.nanoTime() - t0) / 1e9,
+          e);
+    }
+  }
+
+  /** Reads a byte range of a file with positional reads. */
+  private static final class ChannelSlice extends InputStream {
+    private final FileChannel ch;
+    private final AtomicLong progress;
+    private long pos;
+    private final long end;
+
+    ChannelSlice(FileChannel ch, long offset, long length, AtomicLong progress) {
+      this.ch = ch;
+      this.pos = offset;
+      this.end = offset + length;
+      this.progress = progress;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (pos >= end) {
+        return -1;
+      }
+      int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
+      if (n <= 0) {
+        return -1;
+      }
+      pos += n;
+      progress.addAndGet(n);
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+  }
+
+  /** Stops at the frame's stated tar length and insists the frame holds that much. */
+  private static final class LimitedStream extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    LimitedStream(InputStream in, long length) {
+      this.in = in;
+      this.left = length;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left == 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
+        throw new EOFException("zstd frame ends before its indexed tar length");
+      }
+      left -= n;
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+  }
+}
