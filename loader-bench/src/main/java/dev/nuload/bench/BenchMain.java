@@ -84,6 +84,7 @@ public final class BenchMain implements Callable<Integer> {
       description = "decode stage: folder holding data/nuscenes-real (default: ../shared).")
   Path shared;
 
+  @Option(
       names = "--extract-scenes",
       description =
           "scenes of the synthetic v1.0-mini (with sensor files) packed for the extract stage"
