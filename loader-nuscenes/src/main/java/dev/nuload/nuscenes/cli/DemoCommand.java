@@ -3,6 +3,9 @@ package dev.nuload.nuscenes.cli;
 import dev.nuload.BadDataException;
 import dev.nuload.ExitCode;
 import dev.nuload.ResourceException;
+import dev.nuload.archive.ArchiveResult;
+import dev.nuload.archive.ExtractOptions;
+import dev.nuload.archive.Extractor;
 import dev.nuload.nuscenes.NuScenesVersion;
 import dev.nuload.nuscenes.infos.ArrowInfoFileFormat;
 import dev.nuload.nuscenes.infos.InfosJob;
@@ -40,7 +43,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Runs the whole pipeline on a small built-in synthetic dataset.",
     description = {
-      "Stages: synth (a v1.0-mini dataroot with camera JPEGs, lidar, radar and maps) ->"
+      "Stages: synth (a v1.0-mini dataroot with camera JPEGs, lidar, radar and maps, packed"
+          + " as the official archive) -> extract (the archive into DIR/dataroot) ->"
           + " validate (tables and files) -> infos (Arrow info files and token index in"
           + " DIR/infos) -> serve (PETRv2 batches into a shared-memory ring, read by a Python"
           + " consumer process). Prints a summary of each stage with its time and throughput.",
@@ -62,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
   static final String MARKER = ".nuload-demo";
 
   /** Number of stages the demo runs. */
-  static final int STAGES = 4;
+  static final int STAGES = 5;
 
   private static final InfosJob.Listener QUIET_JOB =
       new InfosJob.Listener() {
@@ -110,38 +114,95 @@ public final class DemoCommand implements Callable<Integer> {
     prepare(root);
     List<String[]> rows = new ArrayList<>();
 
-    stdout.printf("demo: [1/%d] synth v1.0-mini, %d scene(s) -> %s%n", STAGES, scenes, root);
+    Path synthDir = root.resolve("synth");
+    Path dataroot = root.resolve("dataroot");
+    Files.writeString(root.resolve(MARKER), "written by nuload demo\n");
+    stdout.printf(
+        "demo: [1/%d] synth v1.0-mini, %d scene(s), packed as the official v1.0-mini.tgz -> %s%n",
+        STAGES, scenes, synthDir);
     stdout.flush();
     SynthReport synth =
         SyntheticDataset.generate(
-            SynthOptions.builder(root)
+            SynthOptions.builder(synthDir)
                 .version(NuScenesVersion.MINI)
                 .scenes(scenes)
                 .seed(seed)
+                .archive(true)
                 .build());
-    Files.writeString(root.resolve(MARKER), "written by nuload demo\n");
     rows.add(
         new String[] {
           "synth",
           String.format(
               Locale.ROOT,
-              "%d samples, %d sample_data, %d annotations; %,d files, %.1f MB",
+              "%d samples, %d sample_data, %d annotations; %,d files, %.1f MB, %d archive(s)",
               synth.records("sample"),
               synth.records("sample_data"),
               synth.records("sample_annotation"),
               synth.filesWritten(),
-              synth.bytesWritten() / 1e6),
+              synth.bytesWritten() / 1e6,
+              synth.archives().size()),
           seconds(synth.elapsed().toNanos()),
           String.format(Locale.ROOT, "%.1f MB/s", synth.megabytesPerSecond())
         });
 
-    stdout.printf("demo: [2/%d] validate tables and files%n", STAGES);
+    // keep only the archives: the dataroot the later stages use is what extraction produces
+    for (Path a : synth.archives()) {
+      if (!a.getParent().equals(synthDir.resolve("archives"))) {
+        throw new IllegalStateException("synth archive outside " + synthDir + ": " + a);
+      }
+    }
+    try (Stream<Path> children = Files.list(synthDir)) {
+      for (Path c : children.toList()) {
+        if (!c.getFileName().toString().equals("archives")) {
+          if (Files.isDirectory(c)) {
+            deleteTree(c);
+          } else {
+            Files.delete(c);
+          }
+        }
+      }
+    }
+    stdout.printf("demo: [2/%d] extract %s -> %s%n", STAGES, archiveNames(synth), dataroot);
+    stdout.flush();
+    long te = System.nanoTime();
+    List<ArchiveResult> extracted;
+    try (Extractor x = new Extractor(ExtractOptions.defaults(dataroot))) {
+      extracted = x.extractAll(synth.archives(), new Extractor.Listener() {});
+    }
+    long extractNanos = System.nanoTime() - te;
+    long files = 0;
+    long bytes = 0;
+    for (ArchiveResult a : extracted) {
+      if (a.status() == ArchiveResult.Status.FAILED) {
+        printTable(stdout, rows);
+        throw a.error();
+      }
+      files += a.filesWritten();
+      bytes += a.bytesWritten();
+    }
+    rows.add(
+        new String[] {
+          "extract",
+          String.format(
+              Locale.ROOT,
+              "%,d files, %.1f MB from %d archive(s), checked and renamed into place",
+              files,
+              bytes / 1e6,
+              extracted.size()),
+          seconds(extractNanos),
+          String.format(Locale.ROOT, "%.0f MB/s", bytes / 1e6 / (extractNanos / 1e9))
+        });
+
+    stdout.printf("demo: [3/%d] validate tables and files%n", STAGES);
     stdout.flush();
     long t0 = System.nanoTime();
     ValidationReport report = new ValidationReport(5);
     NuScenesTables tables =
         DatasetValidator.validate(
-            root, DatasetValidator.versionDir(root, NuScenesVersion.MINI.dirName()), false, report);
+            dataroot,
+            DatasetValidator.versionDir(dataroot, NuScenesVersion.MINI.dirName()),
+            false,
+            report);
     long validateNanos = System.nanoTime() - t0;
     long records = 0;
     for (NuScenesTable t : NuScenesTable.values()) {
@@ -167,13 +228,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     Path infosDir = root.resolve("infos");
-    stdout.printf("demo: [3/%d] infos -> %s%n", STAGES, infosDir);
+    stdout.printf("demo: [4/%d] infos -> %s%n", STAGES, infosDir);
     stdout.flush();
     InfosJob.Result infos =
         new InfosJob(new ArrowInfoFileFormat(), QUIET_JOB, "nuload " + NuloadVersion.version())
             .run(
                 new InfosJob.Request(
-                    root, NuScenesVersion.MINI, List.of(), infosDir, 10, /*force*/ true));
+                    dataroot, NuScenesVersion.MINI, List.of(), infosDir, 10, /*force*/ true));
     InfosManifest.Summary sum = infos.manifest().summary();
     long infoBytes = 0;
     StringBuilder perSplit = new StringBuilder();
@@ -207,12 +268,12 @@ public final class DemoCommand implements Callable<Integer> {
         (Files.isDirectory(shm) && Files.isWritable(shm) ? shm : root)
             .resolve("nuload-demo-" + ProcessHandle.current().pid() + ".ring");
     stdout.printf(
-        "demo: [4/%d] serve %d samples of %s as PETRv2 batches -> %s%n",
+        "demo: [5/%d] serve %d samples of %s as PETRv2 batches -> %s%n",
         STAGES, DemoServe.SAMPLES, infoFile.getFileName(), ring);
     stdout.flush();
     DemoServe.Outcome served;
     try {
-      served = DemoServe.run(infoFile, root, ring);
+      served = DemoServe.run(infoFile, dataroot, ring);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("demo: interrupted while serving", e);
@@ -243,7 +304,7 @@ public final class DemoCommand implements Callable<Integer> {
     printTable(stdout, rows);
     stdout.println();
     stdout.println(
-        "dataroot: " + root + "  (tables in v1.0-mini/, images in samples/ and sweeps/)");
+        "dataroot: " + dataroot + "  (extracted from " + synthDir.resolve("archives") + ")");
     stdout.println("infos:    " + infosDir);
     stdout.println(
         "next:     ./nuload inspect " + infosDir.resolve("nuscenes_infos_mini_train.arrow"));
@@ -288,6 +349,14 @@ public final class DemoCommand implements Callable<Integer> {
                 }
               });
     }
+  }
+
+  private static String archiveNames(SynthReport synth) {
+    List<String> names = new ArrayList<>();
+    for (Path a : synth.archives()) {
+      names.add(a.getFileName().toString());
+    }
+    return String.join(", ", names);
   }
 
   private static String seconds(long nanos) {
