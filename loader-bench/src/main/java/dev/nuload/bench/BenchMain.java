@@ -87,8 +87,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--extract-scenes",
       description =
-          "scenes of the synthetic v1.0-mini (with sensor files) packed for the extract stage"
-              + " (default: 3, or 1 with --quick).")
+          "scenes of the synthetic v1.0-mini (with sensor files) that the extract stage packs"
+              + " and the serve stage reads (default: 3, or 1 with --quick).")
   Integer extractScenes;
 
   @Option(
@@ -158,7 +158,8 @@ public final class BenchMain implements Callable<Integer> {
                   scratch.resolve("serve"),
                   workerCounts(),
                   quick ? 12 : 40,
-                  rounds != null ? rounds : quick ? 1 : 3);
+                  rounds != null ? rounds : quick ? 1 : 3,
+                  extractScenes != null ? extractScenes : quick ? 1 : 3);
           ServeEndToEnd.Result r = bench.run(System.err::println);
           r.writeChart(out);
           stageResults.put("serve", r.json());

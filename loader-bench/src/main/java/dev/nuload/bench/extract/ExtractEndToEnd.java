@@ -1,10 +1,8 @@
 package dev.nuload.bench.extract;
 
 import dev.nuload.archive.Repacker;
-import dev.nuload.nuscenes.NuScenesVersion;
+import dev.nuload.bench.BenchData;
 import dev.nuload.nuscenes.cli.NuloadCli;
-import dev.nuload.nuscenes.synth.SynthOptions;
-import dev.nuload.nuscenes.synth.SyntheticDataset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -337,24 +335,7 @@ public final class ExtractEndToEnd {
   }
 
   private Path dataset(Consumer<String> progress) throws IOException {
-    Path root = work.resolve("mini-" + scenes);
-    Path marker = root.resolve(".complete");
-    if (!Files.exists(marker)) {
-      progress.accept(
-          "bench extract: generating synthetic v1.0-mini with sensor files, "
-              + scenes
-              + " scene(s)");
-      SyntheticDataset.generate(
-          SynthOptions.builder(root)
-              .version(NuScenesVersion.MINI)
-              .scenes(scenes)
-              .lidarPoints(2000)
-              .archive(true)
-              .build(),
-          line -> {});
-      Files.writeString(marker, "scenes=" + scenes + "\n");
-    }
-    return root;
+    return BenchData.miniWithFiles(work.resolveSibling("datasets"), scenes, progress);
   }
 
   private Path make(Path archive, Path root, String script, Consumer<String> progress)

@@ -1,5 +1,6 @@
 package dev.nuload.bench.serve;
 
+import dev.nuload.bench.BenchData;
 import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.LineChart;
 import dev.nuload.image.TensorDType;
@@ -10,8 +11,6 @@ import dev.nuload.nuscenes.petr.ImageMode;
 import dev.nuload.nuscenes.petr.PetrConfig;
 import dev.nuload.nuscenes.serve.PetrBatches;
 import dev.nuload.nuscenes.serve.PetrSampleSource;
-import dev.nuload.nuscenes.synth.SynthOptions;
-import dev.nuload.nuscenes.synth.SyntheticDataset;
 import dev.nuload.pipeline.EngineOptions;
 import dev.nuload.pipeline.RingServer;
 import java.io.BufferedReader;
@@ -59,6 +58,7 @@ public final class ServeEndToEnd {
   private final int[] workers;
   private final int samples;
   private final int rounds;
+  private final int scenes;
 
   /**
    * Creates the benchmark.
@@ -67,8 +67,10 @@ public final class ServeEndToEnd {
    * @param workers worker counts to measure, ascending.
    * @param samples samples per run (the first ones of the info file).
    * @param rounds alternating rounds per worker count.
+   * @param scenes scenes of the shared synthetic dataroot ({@link BenchData}).
    */
-  public ServeEndToEnd(Path work, int[] workers, int samples, int rounds) {
+  public ServeEndToEnd(Path work, int[] workers, int samples, int rounds, int scenes) {
+    this.scenes = scenes;
     this.work = work;
     this.workers = workers.clone();
     this.samples = samples;
@@ -327,20 +329,7 @@ public final class ServeEndToEnd {
   }
 
   private Path dataset(Consumer<String> progress) throws IOException {
-    Path root = work.resolve("mini-1");
-    Path marker = root.resolve(".complete");
-    if (!Files.exists(marker)) {
-      progress.accept("bench serve: generating a synthetic v1.0-mini scene with sensor files");
-      SyntheticDataset.generate(
-          SynthOptions.builder(root)
-              .version(NuScenesVersion.MINI)
-              .scenes(1)
-              .lidarPoints(1000)
-              .build(),
-          line -> {});
-      Files.writeString(marker, "scenes=1\n");
-    }
-    return root;
+    return BenchData.miniWithFiles(work.resolveSibling("datasets"), scenes, progress);
   }
 
   private Path infos(Path root) {
