@@ -142,6 +142,7 @@ public final class BenchMain implements Callable<Integer> {
             continue;
           }
           DecodeEndToEnd.Result r = bench.run(System.err::println);
+          r.writeChart(out);
           stageResults.put("decode", r.json());
           report.addAll(r.markdown());
         }
@@ -174,6 +175,7 @@ public final class BenchMain implements Callable<Integer> {
                   !quick,
                   extractTarget);
           ExtractEndToEnd.Result r = bench.run(System.err::println);
+          r.writeChart(out);
           stageResults.put("extract", r.json());
           if (!report.isEmpty()) {
             report.add("");

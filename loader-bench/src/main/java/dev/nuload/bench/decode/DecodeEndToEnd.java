@@ -1,5 +1,7 @@
 package dev.nuload.bench.decode;
 
+import dev.nuload.bench.report.BarChart;
+import dev.nuload.bench.report.Kind;
 import dev.nuload.image.JpegCodecs;
 import dev.nuload.image.JpegDecoder;
 import dev.nuload.image.TensorDType;
@@ -49,6 +51,18 @@ import java.util.stream.Stream;
  * workers are processes. Figures are images per second; ratios are taken between medians.
  */
 public final class DecodeEndToEnd {
+  /** File name of the stage chart in the report folder. */
+  public static final String CHART = "decode.svg";
+
+  private static final Map<String, String> LABELS =
+      Map.of(
+          "decode-full", "decode only, full size",
+          "decode-scaled", "decode only, DCT-scaled",
+          "exact-f32", "nuload exact float32",
+          "fast-u8", "nuload fast uint8",
+          "fast-f32", "nuload fast float32",
+          "python", "Python PETR pipeline");
+
   private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\": ([0-9.eE+-]+)");
   private static final int VIEWS = 12;
   private static final long SEED = 20260101L;
@@ -133,6 +147,12 @@ public final class DecodeEndToEnd {
       m.put("fast_u8_vs_decode_scaled", median("fast-u8") / median("decode-scaled"));
       m.put("fast_u8_vs_decode_full", median("fast-u8") / median("decode-full"));
       m.put("exact_f32_vs_decode_full", median("exact-f32") / median("decode-full"));
+      // the harness-wide keys: nuload's like-for-like variant, the baseline, their ratio
+      m.put("nuload", Map.of("variant", "exact-f32", "images_per_s_median", median("exact-f32")));
+      m.put("baseline", Map.of("variant", "python", "images_per_s_median", median("python")));
+      m.put("ratio", median("exact-f32") / median("python"));
+      m.put(
+          "limit", Map.of("variant", "decode-full", "images_per_s_median", median("decode-full")));
       m.put("java_peak_rss_mib", javaPeakRssMib);
       m.put("python_peak_rss_mib", pythonPeakRssMib);
       m.put(
@@ -140,6 +160,34 @@ public final class DecodeEndToEnd {
           "on 2 cores: exact >= 3x python, fast uint8 >= 5x python, fast within 85% of the"
               + " decode-only limit");
       return m;
+    }
+
+    /**
+     * Writes {@value DecodeEndToEnd#CHART}: images/s of every variant, medians with min-max, the
+     * decode-only limits, nuload's pipelines and the Python baseline.
+     *
+     * @param out the report folder.
+     * @throws java.io.IOException if the chart cannot be written.
+     */
+    public void writeChart(Path out) throws java.io.IOException {
+      List<BarChart.Bar> bars = new ArrayList<>();
+      for (String k : rates.keySet()) {
+        Kind kind =
+            k.startsWith("decode") ? Kind.LIMIT : k.equals("python") ? Kind.BASELINE : Kind.NULOAD;
+        List<Double> v = rates.get(k);
+        bars.add(
+            new BarChart.Bar(
+                LABELS.getOrDefault(k, k),
+                kind,
+                median(k),
+                v.stream().mapToDouble(d -> d).min().orElse(Double.NaN),
+                v.stream().mapToDouble(d -> d).max().orElse(Double.NaN)));
+      }
+      BarChart.write(
+          out.resolve(CHART),
+          "decode: PETRv2 images/s, " + workers + " workers, decoder " + decoder,
+          "images per second, median and min-max (higher is better)",
+          bars);
     }
 
     /**
@@ -192,6 +240,8 @@ public final class DecodeEndToEnd {
                   + " worker).",
               javaPeakRssMib,
               pythonPeakRssMib));
+      md.add("");
+      md.add("![decode chart](" + CHART + ")");
       return md;
     }
   }

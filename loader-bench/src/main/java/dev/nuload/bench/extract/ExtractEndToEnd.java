@@ -2,6 +2,8 @@ package dev.nuload.bench.extract;
 
 import dev.nuload.archive.Repacker;
 import dev.nuload.bench.BenchData;
+import dev.nuload.bench.report.BarChart;
+import dev.nuload.bench.report.Kind;
 import dev.nuload.nuscenes.cli.NuloadCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,9 @@ import java.util.stream.Stream;
  * tool is skipped with a note. Every run's output is checked for the expected file count.
  */
 public final class ExtractEndToEnd {
+  /** File name of the stage chart in the report folder. */
+  public static final String CHART = "extract.svg";
+
   private final Path work;
   private final int scenes;
   private final int rounds;
@@ -108,11 +113,53 @@ public final class ExtractEndToEnd {
         s.add(e);
       }
       m.put("series", s);
+      // the harness-wide keys: nuload and pigz + tar on the pigz-made .tgz, and their ratio
+      for (Series x : series) {
+        if (x.archive().startsWith("pigz") && x.tool().startsWith("nuload")) {
+          m.put("nuload", Map.of("archive", x.archive(), "wall_s_median", x.median()));
+        } else if (x.archive().startsWith("pigz") && x.tool().startsWith("pigz")) {
+          m.put(
+              "baseline",
+              Map.of("archive", x.archive(), "tool", x.tool(), "wall_s_median", x.median()));
+        }
+      }
+      ratios.entrySet().stream()
+          .filter(e -> e.getKey().startsWith("pigz -6 .tgz: pigz"))
+          .findFirst()
+          .ifPresent(e -> m.put("ratio", e.getValue()));
       m.put("ratios", ratios);
       m.put("notes", notes);
       m.put("target", target.toString());
       m.put("goals", "on 2 cores: >= 1.5x pigz+tar for .tgz, >= 3x for the repacked .tar.zst");
       return m;
+    }
+
+    /**
+     * Writes {@value ExtractEndToEnd#CHART}: file MB/s of every tool on every archive, medians with
+     * the spread of the runs.
+     *
+     * @param out the report folder.
+     * @throws IOException if the chart cannot be written.
+     */
+    public void writeChart(Path out) throws IOException {
+      List<BarChart.Bar> bars = new ArrayList<>();
+      for (Series x : series) {
+        double mb = x.fileBytes() / 1e6;
+        double slowest = x.runs().stream().mapToDouble(Run::wallSeconds).max().orElse(Double.NaN);
+        double fastest = x.runs().stream().mapToDouble(Run::wallSeconds).min().orElse(Double.NaN);
+        bars.add(
+            new BarChart.Bar(
+                x.archive() + ": " + x.tool(),
+                x.tool().startsWith("nuload") ? Kind.NULOAD : Kind.BASELINE,
+                x.mbPerSecond(),
+                mb / slowest,
+                mb / fastest));
+      }
+      BarChart.write(
+          out.resolve(CHART),
+          "extract: archives -> dataroot",
+          "file MB/s, median and min-max (higher is better)",
+          bars);
     }
 
     /**
@@ -157,6 +204,8 @@ public final class ExtractEndToEnd {
         md.add("");
         md.add("Note: " + n);
       }
+      md.add("");
+      md.add("![extract chart](" + CHART + ")");
       return md;
     }
   }
