@@ -2,6 +2,7 @@ package dev.nuload.bench.decode;
 
 import dev.nuload.bench.report.BarChart;
 import dev.nuload.bench.report.Kind;
+import dev.nuload.bench.report.Stats;
 import dev.nuload.image.JpegCodecs;
 import dev.nuload.image.JpegDecoder;
 import dev.nuload.image.TensorDType;
@@ -119,8 +120,7 @@ public final class DecodeEndToEnd {
      * @return images per second.
      */
     public double median(String name) {
-      double[] v = rates.get(name).stream().mapToDouble(d -> d).sorted().toArray();
-      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      return Stats.median(rates.get(name), d -> d);
     }
 
     /**

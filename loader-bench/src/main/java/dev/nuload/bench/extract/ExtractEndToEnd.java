@@ -4,6 +4,7 @@ import dev.nuload.archive.Repacker;
 import dev.nuload.bench.BenchData;
 import dev.nuload.bench.report.BarChart;
 import dev.nuload.bench.report.Kind;
+import dev.nuload.bench.report.Stats;
 import dev.nuload.nuscenes.cli.NuloadCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,8 +77,7 @@ public final class ExtractEndToEnd {
    */
   public record Series(String archive, String tool, List<Run> runs, long fileBytes) {
     double median() {
-      double[] v = runs.stream().mapToDouble(Run::wallSeconds).sorted().toArray();
-      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      return Stats.median(runs, Run::wallSeconds);
     }
 
     double mbPerSecond() {

@@ -2,6 +2,7 @@ package dev.nuload.bench.infos;
 
 import dev.nuload.bench.report.BarChart;
 import dev.nuload.bench.report.Kind;
+import dev.nuload.bench.report.Stats;
 import dev.nuload.nuscenes.NuScenesVersion;
 import dev.nuload.nuscenes.infos.ArrowInfoFileFormat;
 import dev.nuload.nuscenes.infos.InfosJob;
@@ -276,16 +277,7 @@ public final class InfosEndToEnd {
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     InfosJob.Result r =
-        new InfosJob(
-                new ArrowInfoFileFormat(),
-                new InfosJob.Listener() {
-                  @Override
-                  public void info(String line) {}
-
-                  @Override
-                  public void progress(String split, long done, long total) {}
-                },
-                "nuload bench")
+        new InfosJob(new ArrowInfoFileFormat(), InfosJob.Listener.QUIET, "nuload bench")
             .run(
                 new InfosJob.Request(
                     root, NuScenesVersion.TRAINVAL, List.of(), out, 10, /*force*/ true));
@@ -342,10 +334,6 @@ public final class InfosEndToEnd {
   }
 
   private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
-    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
-    if (v.length == 0) {
-      return Double.NaN;
-    }
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return Stats.median(runs, f);
   }
 }

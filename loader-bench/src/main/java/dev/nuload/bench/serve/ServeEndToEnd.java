@@ -3,6 +3,7 @@ package dev.nuload.bench.serve;
 import dev.nuload.bench.BenchData;
 import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.LineChart;
+import dev.nuload.bench.report.Stats;
 import dev.nuload.image.TensorDType;
 import dev.nuload.nuscenes.NuScenesVersion;
 import dev.nuload.nuscenes.infos.ArrowInfoFileFormat;
@@ -52,6 +53,7 @@ public final class ServeEndToEnd {
   public static final String CHART = "serve.svg";
 
   private static final int BATCH = 2;
+  private static final long SEED = 1;
   private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\": ([0-9.eE+-]+)");
 
   private final Path work;
@@ -287,10 +289,12 @@ public final class ServeEndToEnd {
     Path infos = infos(root);
     PetrConfig exactCfg = PetrConfig.petrv1_800x320().withDtype(TensorDType.FLOAT32);
     PetrConfig fastCfg = exactCfg.withMode(ImageMode.FAST).withDtype(TensorDType.UINT8);
+    PetrSampleSource exactSource = source(root, infos, exactCfg);
+    PetrSampleSource fastSource = source(root, infos, fastCfg);
     // one discarded run per configuration first, so the JIT has compiled the image loops
     progress.accept("bench serve: warm-up");
-    nuload(root, infos, exactCfg, workers[workers.length - 1], null);
-    nuload(root, infos, fastCfg, workers[workers.length - 1], null);
+    nuload(exactSource, workers[workers.length - 1], null);
+    nuload(fastSource, workers[workers.length - 1], null);
     List<List<Run>> exact = new ArrayList<>();
     List<List<Run>> fast = new ArrayList<>();
     List<List<Run>> base = new ArrayList<>();
@@ -301,9 +305,9 @@ public final class ServeEndToEnd {
       for (int r = 1; r <= rounds; r++) {
         progress.accept(
             String.format(Locale.ROOT, "bench serve: %d workers, round %d/%d", w, r, rounds));
-        e.add(nuload(root, infos, exactCfg, w, null));
+        e.add(nuload(exactSource, w, null));
         b.add(baseline(root, infos, w, null));
-        f.add(nuload(root, infos, fastCfg, w, null));
+        f.add(nuload(fastSource, w, null));
       }
       exact.add(e);
       fast.add(f);
@@ -322,7 +326,7 @@ public final class ServeEndToEnd {
               stepMs,
               r,
               rounds));
-      waitN.add(nuload(root, infos, exactCfg, maxW, stepMs));
+      waitN.add(nuload(exactSource, maxW, stepMs));
       waitB.add(baseline(root, infos, maxW, stepMs));
     }
     return new Result(workers.clone(), exact, fast, base, stepMs, waitN, waitB, samples);
@@ -334,16 +338,7 @@ public final class ServeEndToEnd {
 
   private Path infos(Path root) {
     Path out = work.resolve("infos");
-    new InfosJob(
-            new ArrowInfoFileFormat(),
-            new InfosJob.Listener() {
-              @Override
-              public void info(String line) {}
-
-              @Override
-              public void progress(String split, long done, long total) {}
-            },
-            "nuload bench")
+    new InfosJob(new ArrowInfoFileFormat(), InfosJob.Listener.QUIET, "nuload bench")
         .run(new InfosJob.Request(root, NuScenesVersion.MINI, List.of(), out, 10, false));
     try (Stream<Path> s = Files.list(out)) {
       return s.filter(p -> p.getFileName().toString().startsWith("nuscenes_infos_"))
@@ -360,7 +355,29 @@ public final class ServeEndToEnd {
     return Path.of(repo, "examples", "python", "train_tiny.py");
   }
 
-  private Run nuload(Path root, Path infos, PetrConfig config, int w, Double stepMs)
+  private static EngineOptions engine(int workers) {
+    return EngineOptions.builder()
+        .batchSize(BATCH)
+        .workers(workers)
+        .slots(4)
+        .shuffle(true)
+        .seed(SEED)
+        .build();
+  }
+
+  /** Reads the info file once per image config; every nuload run of that config shares it. */
+  private PetrSampleSource source(Path root, Path infos, PetrConfig config) throws IOException {
+    return PetrBatches.builder()
+        .infos(infos)
+        .dataroot(root)
+        .config(config)
+        .train(true)
+        .engine(engine(1))
+        .limit(samples)
+        .source();
+  }
+
+  private Run nuload(PetrSampleSource source, int w, Double stepMs)
       throws IOException, InterruptedException {
     Path ring = work.resolve("bench.ring");
     Files.deleteIfExists(ring);
@@ -398,18 +415,7 @@ public final class ServeEndToEnd {
       p.destroyForcibly();
       throw new IOException("the training loop did not start within 120 s");
     }
-    EngineOptions o =
-        EngineOptions.builder().batchSize(BATCH).workers(w).slots(4).shuffle(true).seed(1).build();
-    PetrSampleSource source =
-        PetrBatches.builder()
-            .infos(infos)
-            .dataroot(root)
-            .config(config)
-            .train(true)
-            .engine(o)
-            .limit(samples)
-            .source();
-    RingServer.serve(ring, source, o, 30_000, 0, null);
+    RingServer.serve(ring, source, engine(w), 30_000, 0, null);
     return finish(p, out, err);
   }
 
@@ -476,10 +482,6 @@ public final class ServeEndToEnd {
   }
 
   private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
-    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
-    if (v.length == 0) {
-      return Double.NaN;
-    }
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return Stats.median(runs, f);
   }
 }

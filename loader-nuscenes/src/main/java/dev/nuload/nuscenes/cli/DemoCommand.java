@@ -68,15 +68,6 @@ public final class DemoCommand implements Callable<Integer> {
   /** Number of stages the demo runs. */
   static final int STAGES = 5;
 
-  private static final InfosJob.Listener QUIET_JOB =
-      new InfosJob.Listener() {
-        @Override
-        public void info(String line) {}
-
-        @Override
-        public void progress(String split, long done, long total) {}
-      };
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -231,7 +222,10 @@ public final class DemoCommand implements Callable<Integer> {
     stdout.printf("demo: [4/%d] infos -> %s%n", STAGES, infosDir);
     stdout.flush();
     InfosJob.Result infos =
-        new InfosJob(new ArrowInfoFileFormat(), QUIET_JOB, "nuload " + NuloadVersion.version())
+        new InfosJob(
+                new ArrowInfoFileFormat(),
+                InfosJob.Listener.QUIET,
+                "nuload " + NuloadVersion.version())
             .run(
                 new InfosJob.Request(
                     dataroot, NuScenesVersion.MINI, List.of(), infosDir, 10, /*force*/ true));

@@ -13,8 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -62,7 +61,8 @@ final class DemoServe {
             .source();
     Files.deleteIfExists(ring);
     Path python = pythonPackage();
-    String imgShape = "[" + BATCH + ", " + joined(config.imageShape()) + "] uint8";
+    String imgShape =
+        "[" + BATCH + ", " + Arrays.toString(config.imageShape()).substring(1) + " uint8";
     if (python != null) {
       ProcessBuilder pb =
           new ProcessBuilder("python3", "-m", "nuload.ring", ring.toString(), "--timeout", "120")
@@ -150,13 +150,5 @@ final class DemoServe {
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
     return m.find() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  private static String joined(long[] shape) {
-    List<String> s = new ArrayList<>();
-    for (long d : shape) {
-      s.add(Long.toString(d));
-    }
-    return String.join(", ", s);
   }
 }

@@ -94,6 +94,16 @@ public final class InfosJob {
 
   /** Receives messages and progress; called on the job's thread. */
   public interface Listener {
+    /** Ignores everything (library callers and benchmarks that print their own summary). */
+    Listener QUIET =
+        new Listener() {
+          @Override
+          public void info(String line) {}
+
+          @Override
+          public void progress(String split, long done, long total) {}
+        };
+
     /**
      * A line for the user (reasons, phases).
      *
