@@ -42,23 +42,45 @@ final class Machine {
     {"org.openjdk.jmh", "jmh-core"},
   };
 
-  /** Versions from the Maven descriptors the shaded jar keeps ({@code pom.properties}). */
+  /**
+   * Library versions: from the Maven descriptor a dependency jar keeps ({@code pom.properties}),
+   * else from the versions this build declared ({@code versions.properties}, filled in by Maven),
+   * since some jars (disruptor, zstd-jni, picocli) ship no descriptor.
+   */
   static String libraries() {
+    Properties declared = new Properties();
+    try (InputStream in = Machine.class.getResourceAsStream("versions.properties")) {
+      if (in != null) {
+        declared.load(in);
+      }
+    } catch (IOException e) {
+      // without the build's list only the descriptors are used
+    }
     List<String> out = new ArrayList<>();
     for (String[] ga : LIBRARIES) {
-      String res = "META-INF/maven/" + ga[0] + "/" + ga[1] + "/pom.properties";
-      try (InputStream in = Machine.class.getClassLoader().getResourceAsStream(res)) {
-        if (in == null) {
-          continue;
-        }
-        Properties p = new Properties();
-        p.load(in);
-        out.add(ga[1] + " " + p.getProperty("version", "?"));
-      } catch (IOException e) {
-        // an unreadable descriptor is left out
+      String version = descriptorVersion(ga[0], ga[1]);
+      if (version == null) {
+        version = declared.getProperty(ga[1]);
+      }
+      if (version != null) {
+        out.add(ga[1] + " " + version);
       }
     }
     return String.join(", ", out);
+  }
+
+  private static String descriptorVersion(String group, String artifact) {
+    String res = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+    try (InputStream in = Machine.class.getClassLoader().getResourceAsStream(res)) {
+      if (in == null) {
+        return null;
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** The JPEG decoder the pipeline uses here (TurboJPEG through FFM, or the ImageIO fallback). */

@@ -1,5 +1,6 @@
 package dev.nuload.bench.decode;
 
+import dev.nuload.bench.BenchData;
 import dev.nuload.bench.report.BarChart;
 import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.Stats;
@@ -33,8 +34,9 @@ import java.util.stream.Stream;
 
 /**
  * End-to-end image benchmark (the {@code decode} stage of {@code nuload bench}): the PETRv2 image
- * work of one training sample (12 real 1600x900 nuScenes JPEGs, random resize/crop/flip, normalise,
- * pad, CHW) with {@code P} workers, side by side in one run, alternating per round:
+ * work of one training sample (12 real 1600x900 nuScenes JPEGs, or synthetic ones when the real
+ * ones are absent, random resize/crop/flip, normalise, pad, CHW) with {@code P} workers, side by
+ * side in one run, alternating per round:
  *
  * <ul>
  *   <li>{@code decode-full}: the limit, TurboJPEG full-size decode only (JPEG bytes in memory);
@@ -100,6 +102,7 @@ public final class DecodeEndToEnd {
    *
    * @param rates variant name to its per-round rates.
    * @param images distinct JPEGs in the pool.
+   * @param source where the JPEGs came from (real nuScenes or synthetic).
    * @param workers P.
    * @param decoder decoder name.
    * @param javaPeakRssMib peak RSS of this JVM, MiB.
@@ -108,6 +111,7 @@ public final class DecodeEndToEnd {
   public record Result(
       Map<String, List<Double>> rates,
       int images,
+      String source,
       int workers,
       String decoder,
       double javaPeakRssMib,
@@ -132,6 +136,7 @@ public final class DecodeEndToEnd {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("workers", workers);
       m.put("images_in_pool", images);
+      m.put("image_source", source);
       m.put("views_per_sample", VIEWS);
       m.put("decoder", decoder);
       Map<String, Object> r = new LinkedHashMap<>();
@@ -197,7 +202,7 @@ public final class DecodeEndToEnd {
      */
     public List<String> markdown() {
       List<String> md = new ArrayList<>();
-      md.add("## decode: PETRv2 image pipeline (12 real nuScenes JPEGs per sample)");
+      md.add("## decode: PETRv2 image pipeline (12 JPEGs per sample; " + source + ")");
       md.add("");
       md.add(
           String.format(
@@ -255,7 +260,7 @@ public final class DecodeEndToEnd {
    * @throws InterruptedException when interrupted.
    */
   public Result run(Consumer<String> progress) throws Exception {
-    List<Path> images = images();
+    List<Path> images = images(progress);
     Files.createDirectories(work);
     Path list = work.resolve("images.txt");
     Files.write(list, images.stream().map(Path::toString).toList());
@@ -311,11 +316,12 @@ public final class DecodeEndToEnd {
     } finally {
       pool.shutdownNow();
     }
-    return new Result(rates, images.size(), workers, decoder, peakRssMib(), pyRss);
+    return new Result(rates, images.size(), source(), workers, decoder, peakRssMib(), pyRss);
   }
 
   /**
-   * Tells whether the real JPEGs and the Python reference are present.
+   * Tells whether the Python reference is present (without the real JPEGs the stage uses synthetic
+   * ones).
    *
    * @return true when the stage can run.
    */
@@ -329,20 +335,36 @@ public final class DecodeEndToEnd {
    * @return the reason, or null when it can.
    */
   public String unavailableReason() {
-    if (!Files.isDirectory(shared.resolve("data/nuscenes-real/mini-partial/samples"))) {
-      return "real nuScenes JPEGs not found under " + shared + "/data/nuscenes-real (use --shared)";
-    }
     if (!Files.isRegularFile(pythonDir().resolve("petr_reference.py"))) {
       return "petr_reference.py not found (run from the repository)";
     }
     return null;
   }
 
-  private List<Path> images() throws IOException {
-    Path real = shared.resolve("data/nuscenes-real");
+  private boolean realImages() {
+    return Files.isDirectory(shared.resolve("data/nuscenes-real/mini-partial/samples"));
+  }
+
+  private String source() {
+    return realImages()
+        ? "real nuScenes JPEGs from " + shared.resolve("data/nuscenes-real")
+        : "synthetic 1600x900 JPEGs (no real ones under " + shared + "/data/nuscenes-real)";
+  }
+
+  /** The real nuScenes camera JPEGs when present, else those of the shared synthetic dataroot. */
+  private List<Path> images(Consumer<String> progress) throws IOException {
     List<Path> out = new ArrayList<>();
-    for (String dir : List.of("mini-partial/samples", "scene-0523/samples")) {
-      Path d = real.resolve(dir);
+    List<Path> dirs = new ArrayList<>();
+    if (realImages()) {
+      Path real = shared.resolve("data/nuscenes-real");
+      dirs.add(real.resolve("mini-partial/samples"));
+      dirs.add(real.resolve("scene-0523/samples"));
+    } else {
+      progress.accept("bench decode: " + source() + "; using synthetic camera images");
+      dirs.add(
+          BenchData.miniWithFiles(work.resolveSibling("datasets"), 1, progress).resolve("samples"));
+    }
+    for (Path d : dirs) {
       if (!Files.isDirectory(d)) {
         continue;
       }
@@ -353,7 +375,7 @@ public final class DecodeEndToEnd {
       }
     }
     if (out.isEmpty()) {
-      throw new IOException("no real nuScenes JPEGs under " + real + " (set --shared)");
+      throw new IOException("no camera JPEGs under " + dirs);
     }
     return out;
   }
