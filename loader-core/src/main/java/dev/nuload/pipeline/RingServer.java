@@ -44,7 +44,7 @@ public final class RingServer {
    * @param consumerTimeoutMs how long a consumer may stay silent.
    * @param attachTimeoutMs how long to wait for a first consumer once the ring is full (0: for
    *     ever).
-   * @param status where the status line goes (once a second), or null.
+   * @param status where the status line goes (a new line once a second), or null.
    * @return what happened.
    * @throws IOException when the ring cannot be created.
    * @throws InterruptedException when interrupted.
@@ -56,6 +56,35 @@ public final class RingServer {
       long consumerTimeoutMs,
       long attachTimeoutMs,
       PrintWriter status)
+      throws IOException, InterruptedException {
+    return serve(ring, source, options, consumerTimeoutMs, attachTimeoutMs, status, false);
+  }
+
+  /**
+   * Serves {@code source} into the ring at {@code ring}, like {@link #serve(Path, SampleSource,
+   * EngineOptions, long, long, PrintWriter)}, with the status line redrawn in place when {@code
+   * redraw} is set (for a terminal: carriage return, no new line until the end).
+   *
+   * @param ring the ring file.
+   * @param source the dataset.
+   * @param options engine options.
+   * @param consumerTimeoutMs how long a consumer may stay silent.
+   * @param attachTimeoutMs how long to wait for a first consumer once the ring is full (0: for
+   *     ever).
+   * @param status where the status line goes (once a second), or null.
+   * @param redraw redraw the status line in place instead of printing a line per second.
+   * @return what happened.
+   * @throws IOException when the ring cannot be created.
+   * @throws InterruptedException when interrupted.
+   */
+  public static Result serve(
+      Path ring,
+      SampleSource source,
+      EngineOptions options,
+      long consumerTimeoutMs,
+      long attachTimeoutMs,
+      PrintWriter status,
+      boolean redraw)
       throws IOException, InterruptedException {
     RingLayout layout = BatchEngine.plan(source, options);
     RingOptions ringOptions =
@@ -84,7 +113,7 @@ public final class RingServer {
             Thread.ofPlatform()
                 .daemon()
                 .name("nuload-serve-status")
-                .start(() -> report(engine, writer, options, t0, status));
+                .start(() -> report(engine, writer, options, t0, status, redraw));
       }
       String gone = null;
       try {
@@ -113,27 +142,55 @@ public final class RingServer {
   }
 
   private static void report(
-      BatchEngine engine, RingWriter writer, EngineOptions options, long t0, PrintWriter out) {
-    while (true) {
-      try {
-        Thread.sleep(1000);
-      } catch (InterruptedException e) {
-        return;
+      BatchEngine engine,
+      RingWriter writer,
+      EngineOptions options,
+      long t0,
+      PrintWriter out,
+      boolean redraw) {
+    long lastAt = t0;
+    long lastSamples = 0;
+    int width = 0;
+    try {
+      while (true) {
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        long now = System.nanoTime();
+        double s = (now - t0) / 1e9;
+        long samples = engine.publishedSamples();
+        double rate = (samples - lastSamples) / Math.max(1e-9, (now - lastAt) / 1e9);
+        lastAt = now;
+        lastSamples = samples;
+        long full = engine.publishedBatches() - writer.consumerCursor();
+        String line =
+            String.format(
+                Locale.ROOT,
+                "serve: %d batches, %d samples, %.1f samples/s, slots full %d/%d, consumer wait"
+                    + " %.0f%%, producer wait %.0f%%",
+                engine.publishedBatches(),
+                samples,
+                rate,
+                Math.max(0, full),
+                options.slots(),
+                100 * writer.consumerWaitNanos() / 1e9 / s,
+                100 * engine.producerWaitNanos() / 1e9 / s);
+        if (redraw) {
+          // pad over the rest of a longer previous line
+          out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
+          width = line.length();
+        } else {
+          out.println(line);
+        }
+        out.flush();
       }
-      double s = (System.nanoTime() - t0) / 1e9;
-      long full = engine.publishedBatches() - writer.consumerCursor();
-      out.printf(
-          Locale.ROOT,
-          "serve: %d batches, %d samples, %.0f samples/s, slots full %d/%d, consumer wait %.0f%%,"
-              + " producer wait %.0f%%%n",
-          engine.publishedBatches(),
-          engine.publishedSamples(),
-          engine.publishedSamples() / s,
-          Math.max(0, full),
-          options.slots(),
-          100 * writer.consumerWaitNanos() / 1e9 / s,
-          100 * engine.producerWaitNanos() / 1e9 / s);
-      out.flush();
+    } finally {
+      if (redraw && width > 0) {
+        out.println();
+        out.flush();
+      }
     }
   }
 }

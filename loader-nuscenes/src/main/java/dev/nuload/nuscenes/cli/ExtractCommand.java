@@ -180,7 +180,7 @@ public final class ExtractCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     List<ArchiveProgress> live = new CopyOnWriteArrayList<>();
-    boolean bar = !quiet && System.console() != null && System.console().isTerminal();
+    boolean bar = !quiet && Terminal.isInteractive();
     long t0 = System.nanoTime();
     List<ArchiveResult> results;
     ProgressLine line = bar ? new ProgressLine(err, live, t0) : null;

@@ -97,7 +97,7 @@ public final class InfosCommand implements Callable<Integer> {
                 err.flush();
               });
     }
-    Progress progress = new Progress(err, System.console() != null);
+    Progress progress = new Progress(err, Terminal.isInteractive());
     InfosJob job =
         new InfosJob(new ArrowInfoFileFormat(), progress, "nuload " + NuloadVersion.version());
     InfosJob.Result r =

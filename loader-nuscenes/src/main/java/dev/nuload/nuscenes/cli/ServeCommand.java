@@ -142,7 +142,8 @@ public final class ServeCommand implements Callable<Integer> {
             options,
             engine.consumerTimeoutMs(),
             engine.attachTimeoutMs(),
-            spec.commandLine().getErr());
+            spec.commandLine().getErr(),
+            Terminal.isInteractive());
     if (r.replacedStale() != null) {
       out.println("serve: replaced " + r.replacedStale());
     }
