@@ -9,6 +9,7 @@ import dev.nuload.pipeline.InProcessLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.memory.RootAllocator;
@@ -133,16 +134,17 @@ public final class PetrBatches {
     if (!Files.isRegularFile(infos)) {
       throw new BadDataException(infos + ": info file not found");
     }
-    List<InfoRecord> records;
+    // record by record, each cut to what serving reads, so the full records never pile up
+    List<InfoRecord> records = new ArrayList<>();
     try (RootAllocator alloc = new RootAllocator();
         InfoArrowReader reader = InfoArrowReader.open(infos, alloc)) {
-      records = reader.readAll();
+      long n = Math.min(reader.rowCount(), limit);
+      for (long row = 0; row < n; row++) {
+        records.add(ServingRecords.slim(reader.read(row), config.frames()));
+      }
     }
     if (records.isEmpty()) {
       throw new BadDataException(infos + ": no samples");
-    }
-    if (records.size() > limit) {
-      records = records.subList(0, limit);
     }
     long seed = engine == null ? 0 : engine.seed();
     return new PetrSampleSource(records, config, dataroot, seed, train);
