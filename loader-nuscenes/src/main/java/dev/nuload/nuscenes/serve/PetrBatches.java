@@ -139,8 +139,9 @@ public final class PetrBatches {
     try (RootAllocator alloc = new RootAllocator();
         InfoArrowReader reader = InfoArrowReader.open(infos, alloc)) {
       long n = Math.min(reader.rowCount(), limit);
+      ServingRecords slim = new ServingRecords();
       for (long row = 0; row < n; row++) {
-        records.add(ServingRecords.slim(reader.read(row), config.frames()));
+        records.add(slim.slim(reader.read(row), config.frames()));
       }
     }
     if (records.isEmpty()) {

@@ -4,7 +4,10 @@ import dev.nuload.nuscenes.info.InfoRecord;
 import dev.nuload.nuscenes.info.InfoRecord.CameraSweep;
 import dev.nuload.nuscenes.info.InfoRecord.CameraSweepFrame;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Cuts an info record down to what serving reads, so a whole split fits the heap: a trainval train
@@ -18,9 +21,39 @@ import java.util.List;
  *       timestamp, intrinsics and extrinsics (tokens, {@code sensor2lidar} and {@code lidar2img}
  *       dropped; the processor recomputes {@code lidar2img} from the other two).
  * </ul>
+ *
+ * <p>A sweep frame shows up in the lists of several consecutive samples, and a camera's intrinsics
+ * are the same across a scene, so one instance of {@link #slim} shares equal channel names, paths
+ * and intrinsics between the records it returns (at trainval scale, PETRv2 train, 27,651 samples:
+ * 1.4 GiB instead of 2.7 GiB for the cut records, 4.7 GiB for the full ones).
  */
 final class ServingRecords {
-  private ServingRecords() {}
+  private final Map<String, String> strings = new HashMap<>();
+  private final Map<Matrix, double[]> matrices = new HashMap<>();
+
+  /** Creates an empty set of shared values; use one per loaded file. */
+  ServingRecords() {}
+
+  /** Content key of a double array. */
+  private record Matrix(double[] values) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Matrix m && Arrays.equals(values, m.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values);
+    }
+  }
+
+  private String shared(String s) {
+    return s == null ? null : strings.computeIfAbsent(s, k -> k);
+  }
+
+  private double[] shared(double[] m) {
+    return m == null ? null : matrices.computeIfAbsent(new Matrix(m), k -> k.values());
+  }
 
   /**
    * Returns the part of {@code r} that serving {@code frames} frames per camera reads.
@@ -29,7 +62,7 @@ final class ServingRecords {
    * @param frames frames per camera (1 or 2).
    * @return a record with the same token, cameras and annotations.
    */
-  static InfoRecord slim(InfoRecord r, int frames) {
+  InfoRecord slim(InfoRecord r, int frames) {
     List<CameraSweep> sweeps = List.of();
     if (frames > 1 && !r.cameraSweeps().isEmpty()) {
       List<CameraSweep> kept = new ArrayList<>(r.cameraSweeps().size());
@@ -38,15 +71,15 @@ final class ServingRecords {
         for (CameraSweepFrame f : s.frames()) {
           fs.add(
               new CameraSweepFrame(
-                  f.channel(),
+                  shared(f.channel()),
                   f.isKeyFrame(),
-                  f.dataPath(),
+                  shared(f.dataPath()),
                   f.timestamp(),
                   null,
                   null,
                   null,
                   null,
-                  f.intrinsics(),
+                  shared(f.intrinsics()),
                   f.extrinsics(),
                   null));
         }

@@ -2,6 +2,7 @@ package dev.nuload.nuscenes.serve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nuload.image.TensorDType;
@@ -38,7 +39,7 @@ class ServingRecordsTest {
   }
 
   private static void assertSameSample(PetrConfig c, InfoRecord full, boolean train) {
-    InfoRecord slim = ServingRecords.slim(full, c.frames());
+    InfoRecord slim = new ServingRecords().slim(full, c.frames());
     try (PetrSampleProcessor p = new PetrSampleProcessor(c, dataroot);
         Arena arena = Arena.ofConfined()) {
       MemorySegment a = arena.allocate(c.imageBytes());
@@ -61,7 +62,7 @@ class ServingRecordsTest {
   void shouldServeTheSameTrainingSampleWithoutSweepsForOneFrame() {
     PetrConfig c = PetrConfig.petrv1_800x320().withDtype(TensorDType.UINT8);
     assertSameSample(c, records.get(1), true);
-    InfoRecord slim = ServingRecords.slim(records.get(1), 1);
+    InfoRecord slim = new ServingRecords().slim(records.get(1), 1);
     assertTrue(slim.cameraSweeps().isEmpty());
     assertTrue(slim.lidarSweeps().isEmpty());
   }
@@ -73,8 +74,27 @@ class ServingRecordsTest {
     assertEquals(6, full.cameraSweeps().size());
     // the test transform takes the previous keyframe (sweep 5), whose images the fixture has
     assertSameSample(c, full, false);
-    InfoRecord slim = ServingRecords.slim(full, 2);
+    InfoRecord slim = new ServingRecords().slim(full, 2);
     assertEquals(full.cameraSweeps().size(), slim.cameraSweeps().size());
     assertTrue(slim.lidarSweeps().isEmpty());
+  }
+
+  @Test
+  void shouldShareEqualIntrinsicsAndPathsBetweenSweepFrames() {
+    ServingRecords shared = new ServingRecords();
+    InfoRecord a = shared.slim(records.get(1), 2);
+    InfoRecord b = shared.slim(records.get(1), 2);
+    var first = a.cameraSweeps().get(0).frames().get(0);
+    for (var sweep : a.cameraSweeps()) {
+      for (var f : sweep.frames()) {
+        if (f.channel().equals(first.channel())
+            && java.util.Arrays.equals(f.intrinsics(), first.intrinsics())) {
+          assertSame(first.intrinsics(), f.intrinsics());
+        }
+      }
+    }
+    assertSame(
+        a.cameraSweeps().get(3).frames().get(2).dataPath(),
+        b.cameraSweeps().get(3).frames().get(2).dataPath());
   }
 }
