@@ -81,7 +81,9 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(
       names = "--shared",
-      description = "decode stage: folder holding data/nuscenes-real (default: ../shared).")
+      description =
+          "decode stage: folder holding data/nuscenes-real (default: ../shared); without it the"
+              + " stage decodes synthetic camera JPEGs.")
   Path shared;
 
   @Option(
