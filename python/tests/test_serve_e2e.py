@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -63,10 +64,19 @@ def exact_digests(nuload, infos, synth_mini):
 
 
 def _start_serve(path, infos, dataroot, *args):
-    return subprocess.Popen(
+    """Starts `nuload serve`; its output goes to a temporary file (no pipe to fill up)."""
+    log = tempfile.TemporaryFile("w+")
+    proc = subprocess.Popen(
         [str(x) for x in (REPO / "nuload", "serve", "--infos", infos, "--dataroot", dataroot,
                           "--ring", path, "--seed", SEED, "--epochs", EPOCHS, "--slots", 2, *args)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=log, stderr=subprocess.STDOUT, text=True)
+    proc.log = log
+    return proc
+
+
+def _output(proc):
+    proc.log.seek(0)
+    return proc.log.read()
 
 
 def _wait_serving(proc, path, timeout=180):
@@ -77,9 +87,8 @@ def _wait_serving(proc, path, timeout=180):
             return
         except AssertionError:
             if proc.poll() is not None:
-                out, err = proc.communicate()
                 raise AssertionError(f"serve exited {proc.returncode} before the ring was ready"
-                                     f"\n{out}\n{err}")
+                                     f"\n{_output(proc)}")
     raise AssertionError(f"no ready ring at {path} within {timeout} s")
 
 
@@ -100,14 +109,16 @@ def _serve_and_consume(infos, dataroot, shards, consumer):
             assert reader.returncode == 0, f"consumer exited {reader.returncode}\n{err}"
             outs.append(out)
         for proc in serves:
-            out, err = proc.communicate(timeout=120)
-            assert proc.returncode == 0, f"serve exited {proc.returncode}\n{out}\n{err}"
+            proc.wait(timeout=120)
+            assert proc.returncode == 0, f"serve exited {proc.returncode}\n{_output(proc)}"
         return outs
     finally:
         for p in serves + readers:
             if p.poll() is None:
                 p.kill()
                 p.wait()
+        for p in serves:
+            p.log.close()
         for path, _ in shards:
             ring_support.cleanup(path)
 
