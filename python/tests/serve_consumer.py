@@ -3,8 +3,10 @@ nuload.ring.RingReader and prints one JSON line per batch with its header fields
 the sample token and the SHA-256 of every tensor row and metadata row (the same digests
 `nuload sample-digests` prints). With --checksums it also prints, per tensor, the checksum the C
 example examples/c/ring_consumer.c prints (s = s * 31 + byte over the batch's rows, mod 2^64).
+With --torch RANK WORLD it reads through nuload.torch.RingDataset and a torch DataLoader instead,
+one set_epoch per epoch, the way a training loop does (lines then carry epoch, samples and rows).
 
-Usage: python3 serve_consumer.py RING [--timeout S] [--checksums]
+Usage: python3 serve_consumer.py RING [--timeout S] [--checksums | --torch RANK WORLD EPOCHS]
 """
 
 import argparse
@@ -42,11 +44,36 @@ def row(batch, r):
     out = {"token": batch["sample_tokens"][r]}
     for name in TENSORS:
         out[name] = sha256(batch[name][r])
-    out["gt_boxes"] = sha256(batch["gt_boxes"][r].astype("<f4", copy=False))
-    out["gt_labels"] = sha256(batch["gt_labels"][r].astype("<i4", copy=False))
+    # np.asarray: a torch DataLoader turns the ragged rows into tensors (default_convert)
+    out["gt_boxes"] = sha256(np.asarray(batch["gt_boxes"][r]).astype("<f4", copy=False))
+    out["gt_labels"] = sha256(np.asarray(batch["gt_labels"][r]).astype("<i4", copy=False))
     out["boxes"] = int(len(batch["gt_labels"][r]))
     out["lidar2img_values"] = batch["lidar2img"][r].reshape(-1).tolist()
     return out
+
+
+def read_torch(path, timeout, rank, world, epochs):
+    import torch
+
+    from nuload.torch import RingDataset
+
+    ds = RingDataset(path, timeout=timeout, rank=rank, world_size=world)
+    try:
+        for epoch in range(epochs):
+            ds.set_epoch(epoch)
+            for b in torch.utils.data.DataLoader(ds, batch_size=None, num_workers=0):
+                assert all(isinstance(b[n], torch.Tensor) for n in TENSORS)
+                size = len(b["sample_tokens"])
+                arrays = {n: b[n].numpy() for n in TENSORS}
+                arrays.update({k: b[k] for k in ("sample_tokens", "gt_boxes", "gt_labels")})
+                print(json.dumps({
+                    "epoch": b["epoch"],
+                    "samples": b["sample_indices"].tolist(),
+                    "dtypes": {n: str(arrays[n].dtype) for n in TENSORS},
+                    "rows": [row(arrays, r) for r in range(size)],
+                }), flush=True)
+    finally:
+        ds.close()
 
 
 def main(argv=None):
@@ -54,7 +81,11 @@ def main(argv=None):
     p.add_argument("ring")
     p.add_argument("--timeout", type=float, default=120.0)
     p.add_argument("--checksums", action="store_true")
+    p.add_argument("--torch", nargs=3, type=int, metavar=("RANK", "WORLD", "EPOCHS"))
     a = p.parse_args(argv)
+    if a.torch:
+        read_torch(a.ring, a.timeout, *a.torch)
+        return 0
     with RingReader(a.ring, timeout=a.timeout) as reader:
         for b in reader:
             line = {

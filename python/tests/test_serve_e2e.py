@@ -230,6 +230,26 @@ def test_the_two_epochs_are_served_in_different_orders(served):
     assert orders[0] != orders[1]
 
 
+def test_torch_ring_dataset_yields_the_in_process_samples_in_shard_order(infos, synth_mini,
+                                                                         fast_digests):
+    pytest.importorskip("torch")
+    rank = 1
+    path = ring_support.ring_path()
+    shards = [(path, ("--batch-size", BATCH, "--workers", 2, "--limit", N, "--rank", rank,
+                      "--world-size", WORLD, *FAST))]
+    out, = _serve_and_consume(
+        infos, synth_mini, shards,
+        lambda p: [sys.executable, str(CONSUMER), str(p), "--timeout", "120", "--torch", str(rank),
+                   str(WORLD), str(EPOCHS)])
+    batches = [json.loads(x) for x in out.splitlines()]
+    for epoch in range(EPOCHS):
+        got = [s for b in batches if b["epoch"] == epoch for s in b["samples"]]
+        assert got == ring_support.shard(N, rank, WORLD, shuffle=True, seed=SEED, epoch=epoch)
+    for b, sample, row in _rows(batches):
+        want = fast_digests[(b["epoch"], sample)]
+        assert _digest_of(row) == {k: want[k] for k in DIGEST_FIELDS}
+
+
 def test_training_augmentation_changes_a_samples_image_between_epochs(served):
     imgs = {}
     for batches in served(1):
