@@ -4,8 +4,8 @@ consumer processes (python/tests/serve_consumer.py on nuload.ring.RingReader, an
 examples/c/ring_consumer.c), every batch checked against the same samples computed one by one in
 another process by the hidden `nuload sample-digests` (no engine, no sampler, no ring), the order
 against the shuffle and DistributedSampler sharding written from docs/format/ring.md
-(ring_support.shard), and one float32 exact
-sample (PETRv2 preset, two frames) against `nuload preview`."""
+(ring_support.shard), the in-process Java API and nuload.torch against the same, and one float32
+exact sample (PETRv2 preset, two frames) against `nuload preview`."""
 
 import hashlib
 import json
@@ -216,6 +216,20 @@ def test_worker_count_does_not_change_any_batch(served):
     one = strip(served(1))
     assert strip(served(2)) == one
     assert strip(served(4)) == one
+
+
+def test_in_process_java_loader_yields_the_batches_the_ring_serves(served, nuload, infos,
+                                                                    synth_mini):
+    rank = 1
+    proc = nuload("sample-digests", "--in-process-loader", "--infos", infos, "--dataroot",
+                  synth_mini, "--seed", SEED, "--epochs", EPOCHS, "--limit", N, "--batch-size",
+                  BATCH, "--workers", 4, "--rank", rank, "--world-size", WORLD, *FAST)
+    loader = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
+    header = ("sequence", "epoch", "index", "size", "end_of_epoch", "samples")
+    ring = served(2)[rank]
+    assert [{k: b[k] for k in header} for b in loader] == [{k: b[k] for k in header} for b in ring]
+    assert ([[_digest_of(r) for r in b["rows"]] for b in loader]
+            == [[_digest_of(r) for r in b["rows"]] for b in ring])
 
 
 def test_the_two_epochs_are_served_in_different_orders(served):

@@ -12,6 +12,8 @@ import dev.nuload.nuscenes.petr.SampleResult;
 import dev.nuload.nuscenes.serve.PetrBatches;
 import dev.nuload.nuscenes.serve.PetrSampleSource;
 import dev.nuload.pipeline.EngineOptions;
+import dev.nuload.pipeline.InProcessLoader;
+import dev.nuload.shm.RingBatch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,6 +27,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,6 +48,8 @@ import picocli.CommandLine.Spec;
     versionProvider = NuloadVersion.class,
     description = "Prints per-sample SHA-256 digests of what nuload serve serves (for tests).")
 public final class SampleDigestsCommand implements Callable<Integer> {
+  private static final JsonFactory JSON = new JsonFactory();
+
   @Spec CommandSpec spec;
 
   @Option(names = "--infos", required = true, description = "Arrow info file (nuload infos).")
@@ -68,11 +73,14 @@ public final class SampleDigestsCommand implements Callable<Integer> {
   @Option(names = "--mode", defaultValue = "exact", description = "exact or fast.")
   String mode;
 
-  @Option(names = "--seed", defaultValue = "0", description = "augmentation seed.")
-  long seed;
+  @Mixin EngineOptionsMixin engine;
 
-  @Option(names = "--epochs", defaultValue = "1", description = "epochs 0..E-1 to digest.")
-  int epochs;
+  @Option(
+      names = "--in-process-loader",
+      description =
+          "digest the batches of the in-process Java API (PetrBatches/InProcessLoader) with the"
+              + " engine options, one line per batch, instead of one sample at a time.")
+  boolean inProcessLoader;
 
   @Option(
       names = "--limit",
@@ -97,53 +105,138 @@ public final class SampleDigestsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
-    if (limit < 1 || epochs < 1) {
+    if (limit < 1 || engine.epochs < 1) {
       throw new NuloadException(ExitCode.USAGE, "--limit and --epochs must be at least 1");
     }
-    PetrSampleSource source =
+    EngineOptions options;
+    try {
+      options = engine.engineOptions(!eval);
+    } catch (IllegalArgumentException e) {
+      throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
+    }
+    PetrBatches batches =
         PetrBatches.builder()
             .infos(infos)
             .dataroot(dataroot)
             .config(config)
             .train(!eval)
-            .engine(EngineOptions.builder().seed(seed).build())
-            .limit(limit)
-            .source();
+            .engine(options)
+            .limit(limit);
     PrintWriter out = spec.commandLine().getOut();
-    JsonFactory json = new JsonFactory();
-    try (PetrSampleProcessor processor = new PetrSampleProcessor(config, dataroot);
-        Arena arena = Arena.ofConfined()) {
-      for (int epoch = 0; epoch < epochs; epoch++) {
-        for (int i = 0; i < source.size(); i++) {
-          MemorySegment img = arena.allocate(config.imageBytes(), 64);
-          SampleResult r = source.process(processor, i, epoch, img);
-          StringWriter line = new StringWriter();
-          try (JsonGenerator g = json.createGenerator(line)) {
-            g.writeStartObject();
-            g.writeNumberField("epoch", epoch);
-            g.writeNumberField("sample", i);
-            g.writeStringField("token", r.token());
-            g.writeStringField("img", sha256(img.asByteBuffer()));
-            g.writeStringField("lidar2img", sha256(doubles(r.lidar2img())));
-            g.writeStringField("intrinsics", sha256(doubles(r.intrinsics())));
-            g.writeStringField("timestamps", sha256(doubles(new double[][] {r.timestamps()})));
-            g.writeStringField("img_shape", sha256(ints(r.imgHeight(), r.imgWidth())));
-            double[] boxes = r.targets().boxes();
-            ByteBuffer f = le(boxes.length * Float.BYTES);
-            for (double b : boxes) {
-              f.putFloat((float) b);
-            }
-            g.writeStringField("gt_boxes", sha256(f.flip()));
-            g.writeStringField("gt_labels", sha256(ints(r.targets().labels())));
-            g.writeNumberField("boxes", r.targets().size());
-            g.writeEndObject();
+    if (inProcessLoader) {
+      try (InProcessLoader loader = batches.open()) {
+        while (loader.hasNext()) {
+          out.println(batchLine(loader.next()));
+        }
+      }
+    } else {
+      PetrSampleSource source = batches.source();
+      try (PetrSampleProcessor processor = new PetrSampleProcessor(config, dataroot);
+          Arena arena = Arena.ofConfined()) {
+        for (int epoch = 0; epoch < options.epochs(); epoch++) {
+          for (int i = 0; i < source.size(); i++) {
+            MemorySegment img = arena.allocate(config.imageBytes(), 64);
+            out.println(sampleLine(source.process(processor, i, epoch, img), epoch, i, img));
           }
-          out.println(line);
         }
       }
     }
     out.flush();
     return ExitCode.OK;
+  }
+
+  private static String sampleLine(SampleResult r, int epoch, int sample, MemorySegment img)
+      throws IOException {
+    double[] boxes = r.targets().boxes();
+    ByteBuffer f = le(boxes.length * Float.BYTES);
+    for (double b : boxes) {
+      f.putFloat((float) b);
+    }
+    StringWriter line = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(line)) {
+      g.writeStartObject();
+      g.writeNumberField("epoch", epoch);
+      g.writeNumberField("sample", sample);
+      writeRow(
+          g,
+          r.token(),
+          img.asByteBuffer(),
+          doubles(r.lidar2img()),
+          doubles(r.intrinsics()),
+          doubles(new double[][] {r.timestamps()}),
+          ints(r.imgHeight(), r.imgWidth()),
+          f.flip(),
+          ints(r.targets().labels()),
+          r.targets().size());
+      g.writeEndObject();
+    }
+    return line.toString();
+  }
+
+  private static String batchLine(RingBatch b) throws IOException {
+    StringWriter line = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(line)) {
+      g.writeStartObject();
+      g.writeNumberField("sequence", b.sequence());
+      g.writeNumberField("epoch", b.epoch());
+      g.writeNumberField("index", b.batchIndex());
+      g.writeNumberField("size", b.size());
+      g.writeBooleanField("end_of_epoch", b.endOfEpoch());
+      g.writeArrayFieldStart("samples");
+      for (int row = 0; row < b.size(); row++) {
+        g.writeNumber(b.sampleIndex(row));
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("rows");
+      for (int row = 0; row < b.size(); row++) {
+        MemorySegment labels = b.ragged("gt_labels").get(row);
+        g.writeStartObject();
+        writeRow(
+            g,
+            b.strings("sample_tokens").get(row),
+            rowOf(b, "img", row),
+            rowOf(b, "lidar2img", row),
+            rowOf(b, "intrinsics", row),
+            rowOf(b, "timestamps", row),
+            rowOf(b, "img_shape", row),
+            b.ragged("gt_boxes").get(row).asByteBuffer(),
+            labels.asByteBuffer(),
+            (int) (labels.byteSize() / Integer.BYTES));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    return line.toString();
+  }
+
+  private static ByteBuffer rowOf(RingBatch b, String tensor, int row) {
+    MemorySegment all = b.tensor(tensor);
+    long bytes = all.byteSize() / b.size();
+    return all.asSlice(row * bytes, bytes).asByteBuffer();
+  }
+
+  private static void writeRow(
+      JsonGenerator g,
+      String token,
+      ByteBuffer img,
+      ByteBuffer lidar2img,
+      ByteBuffer intrinsics,
+      ByteBuffer timestamps,
+      ByteBuffer imgShape,
+      ByteBuffer gtBoxes,
+      ByteBuffer gtLabels,
+      int boxes)
+      throws IOException {
+    g.writeStringField("token", token);
+    g.writeStringField("img", sha256(img));
+    g.writeStringField("lidar2img", sha256(lidar2img));
+    g.writeStringField("intrinsics", sha256(intrinsics));
+    g.writeStringField("timestamps", sha256(timestamps));
+    g.writeStringField("img_shape", sha256(imgShape));
+    g.writeStringField("gt_boxes", sha256(gtBoxes));
+    g.writeStringField("gt_labels", sha256(gtLabels));
+    g.writeNumberField("boxes", boxes);
   }
 
   private static ByteBuffer le(int bytes) {
