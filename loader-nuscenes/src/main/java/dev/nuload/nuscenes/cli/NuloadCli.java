@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       InfosCommand.class,
       PreviewCommand.class,
       RepackCommand.class,
+      SampleDigestsCommand.class,
       ServeCommand.class,
       ServePatternCommand.class,
       SynthCommand.class,
