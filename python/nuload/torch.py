@@ -11,6 +11,9 @@ The batches are already assembled by the producer, so iterate the dataset direct
 DataLoader with `batch_size=None` and `num_workers=0`. Each batch's tensors are valid until the next
 batch is taken (lease); with `pin_memory=True` they are copied into reused pinned buffers instead
 (needs CUDA), which are valid until the next batch too.
+
+Ragged metadata (`gt_boxes`, `gt_labels`) comes as a list of numpy arrays, one per sample, when the
+dataset is iterated directly; a DataLoader's default collate turns each into a torch tensor.
 """
 
 from __future__ import annotations
