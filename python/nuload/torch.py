@@ -13,7 +13,7 @@ batch is taken (lease); with `pin_memory=True` they are copied into reused pinne
 (needs CUDA), which are valid until the next batch too.
 
 Ragged metadata (`gt_boxes`, `gt_labels`) comes as a list of numpy arrays, one per sample, when the
-dataset is iterated directly; a DataLoader's default collate turns each into a torch tensor.
+dataset is iterated directly; a DataLoader (`batch_size=None`) converts each into a torch tensor.
 """
 
 from __future__ import annotations
