@@ -60,7 +60,8 @@ public final class ResizeCropFlipWriter {
   private int cropStart; // first resized column of the crop
   private boolean resizeRows; // whether the horizontal pass resamples (else it copies)
   private int[] acc = new int[0]; // vertical accumulator for one row
-  private byte[] row8 = new byte[0]; // one resized row of the crop, cols x 3 (B, G, R)
+  private int[] row8 = new int[0]; // one resized row of the crop, cols x 3 (B, G, R), 0 to 255
+  private final byte[][] lines = new byte[BLOCK][0]; // the decoded rows of one block
   private final float[][] rowF = new float[3][0]; // one output row per channel, padded width
   private final short[][] rowH = new short[3][0];
   private final byte[][] rowB = new byte[3][0];
@@ -171,8 +172,11 @@ public final class ResizeCropFlipWriter {
     prepareTables(out.normalization());
     prepareRows(fw, pw);
     int stride = cols * 3;
+    if (line.length < stride) {
+      line = new byte[stride];
+    }
     if (row8.length < stride) {
-      row8 = new byte[stride];
+      row8 = new int[stride];
       acc = new int[stride];
     }
     if (any && (needH || needV)) {
@@ -190,17 +194,28 @@ public final class ResizeCropFlipWriter {
         if (needH || needV) {
           resizedRow(src, ry, stride, needV);
         } else {
+          byte[] l = line;
           MemorySegment.copy(
               src.pixels(),
               ValueLayout.JAVA_BYTE,
               ((long) ry * src.width() + c0) * 3,
-              row8,
+              l,
               0,
               stride);
+          if (out.dtype() != TensorDType.UINT8) {
+            int[] r = row8;
+            for (int i = 0; i < stride; i++) {
+              r[i] = l[i] & 0xFF;
+            }
+          }
         }
       }
       long rowOff = offset + (long) y * pw * elem;
-      emitRow(out, inside ? lo : fw, inside ? hi : fw, fw, pw, flip, dst, rowOff, planeBytes);
+      if (!needH && !needV && out.dtype() == TensorDType.UINT8) {
+        emitBytes(out, inside ? lo : fw, inside ? hi : fw, fw, pw, flip, dst, rowOff, planeBytes);
+      } else {
+        emitRow(out, inside ? lo : fw, inside ? hi : fw, fw, pw, flip, dst, rowOff, planeBytes);
+      }
     }
     if (out.paddedHeight() > fh) {
       for (int c = 0; c < 3; c++) {
@@ -273,12 +288,9 @@ public final class ResizeCropFlipWriter {
       }
       nextRow += n;
     }
-    byte[] r = row8;
+    int[] r = row8;
     if (!needV) {
-      int[] t = ring[ry % ringRows];
-      for (int i = 0; i < stride; i++) {
-        r[i] = (byte) t[i];
-      }
+      System.arraycopy(ring[ry % ringRows], 0, r, 0, stride);
       return;
     }
     ResizeCoefficients v = vertical;
@@ -297,7 +309,7 @@ public final class ResizeCropFlipWriter {
       }
     }
     for (int i = 0; i < stride; i++) {
-      r[i] = (byte) ResizeCoefficients.clip8(a[i]);
+      r[i] = ResizeCoefficients.clip8(a[i]);
     }
   }
 
@@ -325,19 +337,25 @@ public final class ResizeCropFlipWriter {
   private void horizontalBlock(DecodedImage src, int y, int n, int stride) {
     MemorySegment px = src.pixels();
     long srcStride = src.width() * 3L;
-    byte[] l = line;
     int[][] b = block;
     int cnt = splitCount;
     for (int r = 0; r < n; r++) {
+      if (lines[r].length < cnt * 3) {
+        lines[r] = new byte[cnt * 3];
+      }
       MemorySegment.copy(
-          px, ValueLayout.JAVA_BYTE, (y + r) * srcStride + splitFrom * 3L, l, 0, cnt * 3);
-      for (int i = 0, q = 0; i < cnt; i++, q += 3) {
-        int[] col = b[i];
+          px, ValueLayout.JAVA_BYTE, (y + r) * srcStride + splitFrom * 3L, lines[r], 0, cnt * 3);
+      blockRows[r] = ring[(y + r) % ringRows];
+    }
+    // transpose column by column: each column's array is written front to back
+    for (int i = 0, q = 0; i < cnt; i++, q += 3) {
+      int[] col = b[i];
+      for (int r = 0; r < n; r++) {
+        byte[] l = lines[r];
         col[r] = l[q] & 0xFF;
         col[BLOCK + r] = l[q + 1] & 0xFF;
         col[2 * BLOCK + r] = l[q + 2] & 0xFF;
       }
-      blockRows[r] = ring[(y + r) % ringRows];
     }
     ResizeCoefficients h = horizontal;
     int ksize = h.ksize();
@@ -391,7 +409,7 @@ public final class ResizeCropFlipWriter {
       MemorySegment dst,
       long rowOff,
       long planeBytes) {
-    byte[] r = row8;
+    int[] r = row8;
     ChannelNormalization n = out.normalization();
     int s0 = n.sourceChannel(0);
     int s1 = n.sourceChannel(1);
@@ -410,15 +428,15 @@ public final class ResizeCropFlipWriter {
         }
         if (flip) {
           for (int x = lo, q = 0, d = fw - 1 - lo; x < hi; x++, q += 3, d--) {
-            o0[d] = r[q + s0];
-            o1[d] = r[q + s1];
-            o2[d] = r[q + s2];
+            o0[d] = (byte) r[q + s0];
+            o1[d] = (byte) r[q + s1];
+            o2[d] = (byte) r[q + s2];
           }
         } else {
           for (int x = lo, q = 0; x < hi; x++, q += 3) {
-            o0[x] = r[q + s0];
-            o1[x] = r[q + s1];
-            o2[x] = r[q + s2];
+            o0[x] = (byte) r[q + s0];
+            o1[x] = (byte) r[q + s1];
+            o2[x] = (byte) r[q + s2];
           }
         }
         for (int c = 0; c < 3; c++) {
@@ -438,15 +456,15 @@ public final class ResizeCropFlipWriter {
         }
         if (flip) {
           for (int x = lo, q = 0, d = fw - 1 - lo; x < hi; x++, q += 3, d--) {
-            o0[d] = l0[r[q + s0] & 0xFF];
-            o1[d] = l1[r[q + s1] & 0xFF];
-            o2[d] = l2[r[q + s2] & 0xFF];
+            o0[d] = l0[r[q + s0]];
+            o1[d] = l1[r[q + s1]];
+            o2[d] = l2[r[q + s2]];
           }
         } else {
           for (int x = lo, q = 0; x < hi; x++, q += 3) {
-            o0[x] = l0[r[q + s0] & 0xFF];
-            o1[x] = l1[r[q + s1] & 0xFF];
-            o2[x] = l2[r[q + s2] & 0xFF];
+            o0[x] = l0[r[q + s0]];
+            o1[x] = l1[r[q + s1]];
+            o2[x] = l2[r[q + s2]];
           }
         }
         for (int c = 0; c < 3; c++) {
@@ -467,15 +485,15 @@ public final class ResizeCropFlipWriter {
         }
         if (flip) {
           for (int x = lo, q = 0, d = fw - 1 - lo; x < hi; x++, q += 3, d--) {
-            o0[d] = l0[r[q + s0] & 0xFF];
-            o1[d] = l1[r[q + s1] & 0xFF];
-            o2[d] = l2[r[q + s2] & 0xFF];
+            o0[d] = l0[r[q + s0]];
+            o1[d] = l1[r[q + s1]];
+            o2[d] = l2[r[q + s2]];
           }
         } else {
           for (int x = lo, q = 0; x < hi; x++, q += 3) {
-            o0[x] = l0[r[q + s0] & 0xFF];
-            o1[x] = l1[r[q + s1] & 0xFF];
-            o2[x] = l2[r[q + s2] & 0xFF];
+            o0[x] = l0[r[q + s0]];
+            o1[x] = l1[r[q + s1]];
+            o2[x] = l2[r[q + s2]];
           }
         }
         for (int c = 0; c < 3; c++) {
@@ -483,6 +501,49 @@ public final class ResizeCropFlipWriter {
               rowH[c], 0, dst, ValueLayout.JAVA_SHORT_UNALIGNED, rowOff + c * planeBytes, pw);
         }
       }
+    }
+  }
+
+  /** {@link #emitRow} for uint8 output straight from the decoded bytes in {@link #line}. */
+  private void emitBytes(
+      Output out,
+      int lo,
+      int hi,
+      int fw,
+      int pw,
+      boolean flip,
+      MemorySegment dst,
+      long rowOff,
+      long planeBytes) {
+    byte[] r = line;
+    ChannelNormalization n = out.normalization();
+    int s0 = n.sourceChannel(0);
+    int s1 = n.sourceChannel(1);
+    int s2 = n.sourceChannel(2);
+    int dlo = flip ? fw - hi : lo;
+    int dhi = flip ? fw - lo : hi;
+    byte[] o0 = rowB[0];
+    byte[] o1 = rowB[1];
+    byte[] o2 = rowB[2];
+    for (byte[] o : rowB) {
+      Arrays.fill(o, 0, dlo, (byte) 0);
+      Arrays.fill(o, dhi, fw, (byte) 0);
+    }
+    if (flip) {
+      for (int x = lo, q = 0, d = fw - 1 - lo; x < hi; x++, q += 3, d--) {
+        o0[d] = r[q + s0];
+        o1[d] = r[q + s1];
+        o2[d] = r[q + s2];
+      }
+    } else {
+      for (int x = lo, q = 0; x < hi; x++, q += 3) {
+        o0[x] = r[q + s0];
+        o1[x] = r[q + s1];
+        o2[x] = r[q + s2];
+      }
+    }
+    for (int c = 0; c < 3; c++) {
+      MemorySegment.copy(rowB[c], 0, dst, ValueLayout.JAVA_BYTE, rowOff + c * planeBytes, pw);
     }
   }
 

@@ -212,7 +212,9 @@ class ResizeCropFlipWriterTest {
     "97, 61, 80, 50, 55, 30, false, LINEAR", // crop runs past the resized image
     "97, 61, 79, 49, -3, -2, true, BILINEAR", // crop starts before it
     "64, 40, 32, 20, 0, 0, false, BICUBIC", // exact halving
-    "40, 30, 70, 50, 10, 12, true, BICUBIC" // enlarging
+    "40, 30, 70, 50, 10, 12, true, BICUBIC", // enlarging
+    "97, 61, 97, 61, 70, 40, true, LINEAR", // no resampling: crop copied, runs past the image
+    "97, 61, 97, 61, -5, 3, false, LINEAR" // no resampling, crop starts before the image
   })
   void shouldMatchAPlainSeparableResizeForAnyCrop(
       int w, int h, int rw, int rh, int left, int top, boolean flip, ResampleFilter f) {
