@@ -18,8 +18,12 @@ import java.lang.invoke.MethodHandle;
  * heap access, so Java arrays can be passed without a copy.
  */
 final class TurboJpeg {
-  /** Shared-object name of the TurboJPEG library. */
-  static final String LIBRARY = "libturbojpeg.so.0";
+  /**
+   * The TurboJPEG shared object: the system property {@value JpegCodecs#TURBOJPEG_PATH_PROP_NAME}
+   * (a file path, or a name the dynamic linker resolves), else {@code libturbojpeg.so.0}.
+   */
+  static final String LIBRARY =
+      System.getProperty(JpegCodecs.TURBOJPEG_PATH_PROP_NAME, "libturbojpeg.so.0");
 
   /** {@code TJPF_RGB}. */
   static final int TJPF_RGB = 0;

@@ -142,6 +142,100 @@ class ResizeCropFlipWriterTest {
     assertEquals(-1L, reused.mismatch(fresh));
   }
 
+  /** A w x h BGR image of seeded random bytes. */
+  DecodedImage noise(int w, int h, long seed) {
+    MemorySegment px = arena.allocate((long) w * h * 3);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    for (long i = 0; i < px.byteSize(); i++) {
+      px.set(ValueLayout.JAVA_BYTE, i, (byte) rng.nextInt(256));
+    }
+    return new DecodedImage(px, w, h, w, h);
+  }
+
+  /**
+   * Pillow's algorithm written plainly: per channel, {@link ResizeCoefficients#apply} along every
+   * row (8-bit result), then along every column, then crop (0 outside) and mirror.
+   */
+  static int[][][] reference(
+      DecodedImage img,
+      int rw,
+      int rh,
+      int left,
+      int top,
+      int fw,
+      int fh,
+      boolean flip,
+      ResampleFilter f) {
+    int w = img.width();
+    int h = img.height();
+    ResizeCoefficients hc = rw != w ? new ResizeCoefficients(w, rw, f) : null;
+    ResizeCoefficients vc = rh != h ? new ResizeCoefficients(h, rh, f) : null;
+    int[][][] out = new int[3][fh][fw];
+    for (int c = 0; c < 3; c++) {
+      int[][] rows = new int[h][];
+      for (int y = 0; y < h; y++) {
+        int[] line = new int[w];
+        for (int x = 0; x < w; x++) {
+          line[x] = img.pixels().get(ValueLayout.JAVA_BYTE, ((long) y * w + x) * 3 + c) & 0xFF;
+        }
+        rows[y] = hc == null ? line : hc.apply(line);
+      }
+      int[][] resized = new int[rh][rw];
+      for (int x = 0; x < rw; x++) {
+        int[] col = new int[h];
+        for (int y = 0; y < h; y++) {
+          col[y] = rows[y][x];
+        }
+        int[] r = vc == null ? col : vc.apply(col);
+        for (int y = 0; y < rh; y++) {
+          resized[y][x] = r[y];
+        }
+      }
+      for (int y = 0; y < fh; y++) {
+        for (int x = 0; x < fw; x++) {
+          int rx = left + x;
+          int ry = top + y;
+          int v = rx >= 0 && rx < rw && ry >= 0 && ry < rh ? resized[ry][rx] : 0;
+          out[c][y][flip ? fw - 1 - x : x] = v;
+        }
+      }
+    }
+    return out;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(
+      name = "{0}x{1} -> {2}x{3} crop ({4},{5}) flip {6} {7}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "97, 61, 53, 33, 5, 7, true, BICUBIC", // shrink both axes
+    "97, 61, 53, 61, 3, 0, false, BICUBIC", // rows unchanged
+    "97, 61, 97, 33, 40, 2, true, BICUBIC", // columns unchanged
+    "97, 61, 80, 50, 55, 30, false, LINEAR", // crop runs past the resized image
+    "97, 61, 79, 49, -3, -2, true, BILINEAR", // crop starts before it
+    "64, 40, 32, 20, 0, 0, false, BICUBIC", // exact halving
+    "40, 30, 70, 50, 10, 12, true, BICUBIC", // enlarging
+    "97, 61, 97, 61, 70, 40, true, LINEAR", // no resampling: crop copied, runs past the image
+    "97, 61, 97, 61, -5, 3, false, LINEAR" // no resampling, crop starts before the image
+  })
+  void shouldMatchAPlainSeparableResizeForAnyCrop(
+      int w, int h, int rw, int rh, int left, int top, boolean flip, ResampleFilter f) {
+    int fw = 36;
+    int fh = 24;
+    var out =
+        new ResizeCropFlipWriter.Output(
+            fw, fh, fw, fh, TensorDType.UINT8, ChannelNormalization.NONE);
+    MemorySegment dst = arena.allocate(out.bytes());
+    DecodedImage img = noise(w, h, 31L * w + h);
+    writer.write(img, rw, rh, left, top, flip, f, out, dst, 0);
+    int[][][] ref = reference(img, rw, rh, left, top, fw, fh, flip, f);
+    for (int c = 0; c < 3; c++) {
+      for (int y = 0; y < fh; y++) {
+        for (int x = 0; x < fw; x++) {
+          assertEquals(ref[c][y][x], u8(dst, out, c, y, x), "channel " + c + " y " + y + " x " + x);
+        }
+      }
+    }
+  }
+
   @Test
   void shouldRefuseADestinationThatIsTooSmall() {
     var out = new ResizeCropFlipWriter.Output(8, 4, 8, 4, TensorDType.FLOAT32, PETR);
