@@ -1,5 +1,6 @@
 package dev.nuload.nuscenes;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -15,7 +16,47 @@ import java.util.Map;
  * reader.
  */
 public final class JsonValues {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
   private JsonValues() {}
+
+  /**
+   * Reads the last line of {@code text} that holds a JSON object: the summary line a child process
+   * (a Python consumer, a baseline script) prints after its progress output.
+   *
+   * @param text the child's output.
+   * @return the object's fields.
+   * @throws IOException when no line holds a JSON object, naming the output's end.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> lastObject(String text) throws IOException {
+    String[] lines = text.strip().split("\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      String line = lines[i].strip();
+      if (line.startsWith("{")) {
+        try (JsonParser p = FACTORY.createParser(line)) {
+          return (Map<String, Object>) read(p, p.nextToken());
+        }
+      }
+    }
+    String tail = text.length() > 500 ? "..." + text.substring(text.length() - 500) : text;
+    throw new IOException("no JSON summary line in the output: " + tail.strip());
+  }
+
+  /**
+   * Returns a numeric field of a JSON object.
+   *
+   * @param object the object's fields.
+   * @param key the field.
+   * @return its value.
+   * @throws IOException when the field is missing or not a number, naming it.
+   */
+  public static double number(Map<String, Object> object, String key) throws IOException {
+    if (object.get(key) instanceof Number n) {
+      return n.doubleValue();
+    }
+    throw new IOException("JSON summary has no number '" + key + "': " + object);
+  }
 
   /**
    * Reads one JSON value into maps, lists, strings, numbers, booleans and nulls.

@@ -7,6 +7,7 @@ import dev.nuload.bench.report.Stats;
 import dev.nuload.image.JpegCodecs;
 import dev.nuload.image.JpegDecoder;
 import dev.nuload.image.TensorDType;
+import dev.nuload.nuscenes.JsonValues;
 import dev.nuload.nuscenes.petr.AugmentParams;
 import dev.nuload.nuscenes.petr.ImageMode;
 import dev.nuload.nuscenes.petr.PetrAugmentation;
@@ -28,8 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -66,7 +65,6 @@ public final class DecodeEndToEnd {
           "fast-f32", "nuload fast float32",
           "python", "Python PETR pipeline");
 
-  private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\": ([0-9.eE+-]+)");
   private static final int VIEWS = 12;
   private static final long SEED = 20260101L;
 
@@ -530,15 +528,13 @@ public final class DecodeEndToEnd {
     if (p.waitFor() != 0) {
       throw new IOException("Python reference failed (exit " + p.exitValue() + "): " + stdout);
     }
-    Map<String, Double> values = new LinkedHashMap<>();
-    Matcher m = JSON_NUMBER.matcher(stdout);
-    while (m.find()) {
-      values.put(m.group(1), Double.parseDouble(m.group(2)));
-    }
-    if (values.getOrDefault("images", 0.0) != pythonSamples * VIEWS) {
+    Map<String, Object> values = JsonValues.lastObject(stdout);
+    if (JsonValues.number(values, "images") != pythonSamples * VIEWS) {
       throw new IllegalStateException("Python processed a different image count: " + stdout);
     }
-    return new double[] {values.get("images_per_s"), values.get("peak_rss_kib") / 1024};
+    return new double[] {
+      JsonValues.number(values, "images_per_s"), JsonValues.number(values, "peak_rss_kib") / 1024
+    };
   }
 
   private static Path pythonDir() {

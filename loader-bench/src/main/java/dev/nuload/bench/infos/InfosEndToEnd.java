@@ -3,6 +3,7 @@ package dev.nuload.bench.infos;
 import dev.nuload.bench.report.BarChart;
 import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.Stats;
+import dev.nuload.nuscenes.JsonValues;
 import dev.nuload.nuscenes.NuScenesVersion;
 import dev.nuload.nuscenes.infos.ArrowInfoFileFormat;
 import dev.nuload.nuscenes.infos.InfosJob;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * End-to-end infos benchmark: nuScenes tables to info files.
@@ -40,8 +39,6 @@ import java.util.regex.Pattern;
 public final class InfosEndToEnd {
   /** File name of the stage chart in the report folder. */
   public static final String CHART = "infos.svg";
-
-  private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\": ([0-9.eE+-]+)");
 
   private final Path work;
   private final int scaleScenes;
@@ -307,17 +304,22 @@ public final class InfosEndToEnd {
     if (p.waitFor() != 0) {
       throw new IOException("baseline failed (exit " + p.exitValue() + "): " + stdout);
     }
-    Map<String, Double> values = new LinkedHashMap<>();
-    Matcher m = JSON_NUMBER.matcher(stdout);
-    while (m.find()) {
-      values.put(m.group(1), Double.parseDouble(m.group(2)));
+    Map<String, Object> values = JsonValues.lastObject(stdout);
+    long records = 0;
+    if (values.get("records") instanceof Map<?, ?> counts) {
+      for (Object n : counts.values()) {
+        records += n instanceof Number c ? c.longValue() : 0;
+      }
     }
-    long records = Math.round(values.getOrDefault("train", 0.0) + values.getOrDefault("val", 0.0));
     if (records != expected) {
       throw new IllegalStateException(
           "baseline wrote " + records + " records, expected " + expected + ": " + stdout);
     }
-    return new Run(values.get("wall_s"), values.get("cpu_s"), values.get("max_rss_mib"), records);
+    return new Run(
+        JsonValues.number(values, "wall_s"),
+        JsonValues.number(values, "cpu_s"),
+        JsonValues.number(values, "max_rss_mib"),
+        records);
   }
 
   private static Path pythonDir() {

@@ -5,6 +5,7 @@ import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.LineChart;
 import dev.nuload.bench.report.Stats;
 import dev.nuload.image.TensorDType;
+import dev.nuload.nuscenes.JsonValues;
 import dev.nuload.nuscenes.NuScenesVersion;
 import dev.nuload.nuscenes.infos.ArrowInfoFileFormat;
 import dev.nuload.nuscenes.infos.InfosJob;
@@ -30,8 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -54,7 +53,6 @@ public final class ServeEndToEnd {
 
   private static final int BATCH = 2;
   private static final long SEED = 1;
-  private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\": ([0-9.eE+-]+)");
 
   private final Path work;
   private final int[] workers;
@@ -465,20 +463,15 @@ public final class ServeEndToEnd {
     if (p.exitValue() != 0) {
       throw new IOException("train_tiny.py exited " + p.exitValue() + ": " + err);
     }
-    String[] lines = text.strip().split("\n");
-    Map<String, Double> v = new LinkedHashMap<>();
-    Matcher m = NUMBER.matcher(lines[lines.length - 1]);
-    while (m.find()) {
-      v.put(m.group(1), Double.parseDouble(m.group(2)));
-    }
-    if (!v.containsKey("steady_samples_per_s") || v.getOrDefault("samples", 0.0) <= 0) {
-      throw new IOException("train_tiny.py gave no summary: " + text);
+    Map<String, Object> v = JsonValues.lastObject(text);
+    if (JsonValues.number(v, "samples") <= 0) {
+      throw new IOException("train_tiny.py served no samples: " + text);
     }
     return new Run(
-        v.get("steady_samples_per_s"),
-        v.get("samples_per_s"),
-        v.get("steady_wait_fraction"),
-        v.get("wait_fraction"));
+        JsonValues.number(v, "steady_samples_per_s"),
+        JsonValues.number(v, "samples_per_s"),
+        JsonValues.number(v, "steady_wait_fraction"),
+        JsonValues.number(v, "wait_fraction"));
   }
 
   private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {

@@ -1,6 +1,7 @@
 package dev.nuload.nuscenes.cli;
 
 import dev.nuload.image.TensorDType;
+import dev.nuload.nuscenes.JsonValues;
 import dev.nuload.nuscenes.petr.PetrConfig;
 import dev.nuload.nuscenes.serve.PetrBatches;
 import dev.nuload.nuscenes.serve.PetrSampleSource;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -83,12 +85,13 @@ final class DemoServe {
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
-      String json = out.join().strip();
-      long batches = number(json, "batches");
-      long samples = number(json, "samples");
-      if (p.exitValue() != 0 || batches < 0) {
-        throw new IOException("the Python consumer failed (exit " + p.exitValue() + "): " + json);
+      String text = out.join().strip();
+      if (p.exitValue() != 0) {
+        throw new IOException("the Python consumer failed (exit " + p.exitValue() + "): " + text);
       }
+      Map<String, Object> summary = JsonValues.lastObject(text);
+      long batches = (long) JsonValues.number(summary, "batches");
+      long samples = (long) JsonValues.number(summary, "samples");
       return new Outcome(
           "python3 -m nuload.ring (numpy views into the ring)",
           batches,
@@ -144,11 +147,5 @@ final class DemoServe {
       Thread.currentThread().interrupt();
       return null;
     }
-  }
-
-  private static long number(String json, String key) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 }
