@@ -185,7 +185,8 @@ public final class ExtractEndToEnd {
           "Each tool extracts into a fresh folder ("
               + target()
               + ") after a `sync`; runs alternate; nuload runs as its own JVM (start-up"
-              + " included) with its default threads.");
+              + " included) with its default threads and the launcher's JIT flag for extract"
+              + " (`-XX:TieredStopAtLevel=1`).");
       md.add("");
       md.add(
           "gzip inflate engine of nuload: "
@@ -369,7 +370,7 @@ public final class ExtractEndToEnd {
   private static String nuloadCommand(List<String> archives) {
     String java = ProcessHandle.current().info().command().orElse("java");
     return java
-        + " -Xmx2g --enable-native-access=ALL-UNNAMED -cp "
+        + " -Xmx2g --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -cp "
         + System.getProperty("java.class.path")
         + " "
         + NuloadCli.class.getName()
