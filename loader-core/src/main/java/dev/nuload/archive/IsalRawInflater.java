@@ -70,32 +70,39 @@ final class IsalRawInflater implements RawInflater {
   static final int ISAL_NEED_DICT = 6;
 
   private static final ValueLayout.OfInt U32 = JAVA_INT;
-  private static final MethodHandle INIT;
-  private static final MethodHandle INFLATE;
+  private static final MemorySegment INIT_SYMBOL;
+  private static final MemorySegment INFLATE_SYMBOL;
 
   /** Why the library did not load, or null when it did. */
   static final Throwable LOAD_FAILURE;
 
   static {
-    MethodHandle init = null;
-    MethodHandle inflate = null;
+    // Only the library and its symbols here: linking the downcalls spins classes (tens of ms of
+    // CPU), done on first use by Handles so a run that never inflates gzip does not pay for it.
+    MemorySegment init = null;
+    MemorySegment inflate = null;
     Throwable failure = null;
     try {
-      Linker linker = Linker.nativeLinker();
       SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
-      // void isal_inflate_init(struct inflate_state *state)
-      init =
-          linker.downcallHandle(find(lib, "isal_inflate_init"), FunctionDescriptor.ofVoid(ADDRESS));
-      // int isal_inflate(struct inflate_state *state)
-      inflate =
-          linker.downcallHandle(
-              find(lib, "isal_inflate"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+      init = find(lib, "isal_inflate_init");
+      inflate = find(lib, "isal_inflate");
     } catch (Throwable t) { // IllegalArgumentException (not found), IllegalCallerException, ...
       failure = t;
     }
-    INIT = init;
-    INFLATE = inflate;
+    INIT_SYMBOL = init;
+    INFLATE_SYMBOL = inflate;
     LOAD_FAILURE = failure;
+  }
+
+  /** The downcall handles, linked on first use. */
+  private static final class Handles {
+    // void isal_inflate_init(struct inflate_state *state)
+    static final MethodHandle INIT =
+        Linker.nativeLinker().downcallHandle(INIT_SYMBOL, FunctionDescriptor.ofVoid(ADDRESS));
+    // int isal_inflate(struct inflate_state *state)
+    static final MethodHandle INFLATE =
+        Linker.nativeLinker()
+            .downcallHandle(INFLATE_SYMBOL, FunctionDescriptor.of(JAVA_INT, ADDRESS));
   }
 
   private static MemorySegment find(SymbolLookup lib, String name) {
@@ -139,7 +146,7 @@ final class IsalRawInflater implements RawInflater {
   @Override
   public void reset() {
     try {
-      INIT.invokeExact(state);
+      Handles.INIT.invokeExact(state);
     } catch (Throwable t) {
       throw new IllegalStateException("isal_inflate_init failed", t);
     }
@@ -181,7 +188,7 @@ final class IsalRawInflater implements RawInflater {
       state.set(U32, AVAIL_OUT, want);
       int r;
       try {
-        r = (int) INFLATE.invokeExact(state);
+        r = (int) Handles.INFLATE.invokeExact(state);
       } catch (Throwable t) {
         throw new IllegalStateException("isal_inflate failed", t);
       }
