@@ -124,7 +124,7 @@ public final class ExtractEndToEnd {
       m.put("series", s);
       // the harness-wide keys: nuload and pigz + tar on the pigz-made .tgz, and their ratio
       for (Series x : series) {
-        if (x.archive().startsWith("pigz") && x.tool().startsWith("nuload")) {
+        if (x.archive().startsWith("pigz") && x.tool().equals("nuload extract")) {
           m.put("nuload", Map.of("archive", x.archive(), "wall_s_median", x.median()));
         } else if (x.archive().startsWith("pigz") && x.tool().startsWith("pigz")) {
           m.put(
@@ -284,6 +284,13 @@ public final class ExtractEndToEnd {
         tools.put("pigz -dc | tar -x", "pigz -dc " + a + " | tar -xf -");
       }
       tools.put("tar -xzf", "tar -xzf " + a);
+      if (e.getKey().startsWith("pigz") && InflateEngine.selected() == InflateEngine.ISAL) {
+        // the same nuload with the JDK's inflater: what the ISA-L engine gains
+        tools.put(
+            "nuload extract, java.util.zip inflate",
+            nuloadCommand(List.of(a))
+                .replace(" -cp ", " -D" + InflateEngine.ISAL_PROP_NAME + "=false -cp "));
+      }
       List<Series> s = alternate(e.getKey(), tools, fileBytes, files, progress);
       series.addAll(s);
       for (Series x : s.subList(1, s.size())) {
