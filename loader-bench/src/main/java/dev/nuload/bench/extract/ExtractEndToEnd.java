@@ -340,6 +340,21 @@ public final class ExtractEndToEnd {
       series.addAll(ts);
       ratios.put("2 parts: pigz + tar / nuload", ts.get(1).median() / ts.get(0).median());
     }
+    if (pigz) {
+      // Fixed costs (process and JVM start, set-up) on a one-file archive, so the ratios above can
+      // be read with and without them: on a 30 GB part only the throughput counts.
+      Path one =
+          make(
+              archives.resolve("one-file.tgz"),
+              root,
+              "tar -cf - v1.0-mini/scene.json | pigz -6",
+              progress);
+      long oneBytes = Files.size(root.resolve("v1.0-mini/scene.json"));
+      Map<String, String> fixed = new LinkedHashMap<>();
+      fixed.put("nuload extract", nuloadCommand(List.of(one.toString())));
+      fixed.put("pigz -dc | tar -x", "pigz -dc " + one + " | tar -xf -");
+      series.addAll(alternate("one-file .tgz (fixed costs)", fixed, oneBytes, 1, progress));
+    }
     return new Result(series, ratios, notes, target);
   }
 
