@@ -92,6 +92,10 @@ final class GzipDecoder {
           }
         }
         inPos = inLen - inf.getRemaining();
+        if (inPos < 0) { // cannot happen while reads are short only at the end of the file
+          throw new IllegalStateException(
+              archive + ": inflate engine read " + -inPos + " bytes past the kept input");
+        }
         if (!ensure(8)) {
           throw corrupt(offset(), "truncated gzip trailer");
         }
