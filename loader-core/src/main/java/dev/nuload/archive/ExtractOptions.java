@@ -19,6 +19,7 @@ import java.util.List;
  * @param durable force the data to disk before an archive's journal says COMPLETE (survives a power
  *     loss, costs a full write-back of the extracted data; without it a killed process is still
  *     handled, because the page cache survives the process).
+ * @param inflate the gzip inflate engine ({@link InflateEngine#selected()} by default).
  */
 public record ExtractOptions(
     Path target,
@@ -30,7 +31,8 @@ public record ExtractOptions(
     ChecksumManifest manifest,
     boolean overwrite,
     boolean useIndex,
-    boolean durable) {
+    boolean durable,
+    InflateEngine inflate) {
 
   /** Checks the values. */
   public ExtractOptions {
@@ -38,6 +40,7 @@ public record ExtractOptions(
       throw new IllegalArgumentException("workers and archivesAtOnce must be >= 1");
     }
     includes = List.copyOf(includes);
+    java.util.Objects.requireNonNull(inflate, "inflate");
   }
 
   /**
@@ -59,7 +62,8 @@ public record ExtractOptions(
         ChecksumManifest.NONE,
         false,
         true,
-        false);
+        false,
+        InflateEngine.selected());
   }
 
   /**
@@ -80,7 +84,8 @@ public record ExtractOptions(
         manifest,
         overwrite,
         useIndex,
-        durable);
+        durable,
+        inflate);
   }
 
   /**
@@ -100,7 +105,8 @@ public record ExtractOptions(
         manifest,
         overwrite,
         useIndex,
-        durable);
+        durable,
+        inflate);
   }
 
   /**
@@ -120,7 +126,8 @@ public record ExtractOptions(
         manifest,
         overwrite,
         useIndex,
-        durable);
+        durable,
+        inflate);
   }
 
   /**
@@ -140,7 +147,8 @@ public record ExtractOptions(
         manifest,
         overwrite,
         useIndex,
-        durable);
+        durable,
+        inflate);
   }
 
   /**
@@ -160,7 +168,8 @@ public record ExtractOptions(
         m,
         overwrite,
         useIndex,
-        durable);
+        durable,
+        inflate);
   }
 
   /**
@@ -180,7 +189,8 @@ public record ExtractOptions(
         manifest,
         o,
         useIndex,
-        durable);
+        durable,
+        inflate);
   }
 
   /**
@@ -200,7 +210,8 @@ public record ExtractOptions(
         manifest,
         overwrite,
         u,
-        durable);
+        durable,
+        inflate);
   }
 
   /**
@@ -220,6 +231,28 @@ public record ExtractOptions(
         manifest,
         overwrite,
         useIndex,
-        d);
+        d,
+        inflate);
+  }
+
+  /**
+   * Returns a copy that inflates gzip data with another engine.
+   *
+   * @param e the engine; it must be {@link InflateEngine#available()}.
+   * @return the copy.
+   */
+  public ExtractOptions withInflate(InflateEngine e) {
+    return new ExtractOptions(
+        target,
+        workers,
+        archivesAtOnce,
+        includes,
+        onBadEntry,
+        limits,
+        manifest,
+        overwrite,
+        useIndex,
+        durable,
+        e);
   }
 }

@@ -331,10 +331,16 @@ public final class Extractor implements AutoCloseable {
               + members.size()
               + " members decoded on "
               + options.workers()
-              + " threads";
+              + " threads ("
+              + options.inflate().description()
+              + ")";
         }
-        streaming(run, ch, archiveSum, pipe -> new GzipDecoder(run.name, run.source).run(pipe));
-        return "gzip, streaming inflate";
+        streaming(
+            run,
+            ch,
+            archiveSum,
+            pipe -> new GzipDecoder(run.name, run.source, options.inflate()).run(pipe));
+        return "gzip, streaming inflate (" + options.inflate().description() + ")";
       }
       streaming(run, ch, archiveSum, pipe -> plain(run, pipe));
       return "tar";
@@ -474,7 +480,7 @@ public final class Extractor implements AutoCloseable {
                 () ->
                     zstd
                         ? decodeFrame(run, src, s)
-                        : GzipDecoder.decodeMember(src, run.name, s.offset())));
+                        : GzipDecoder.decodeMember(src, run.name, s.offset(), options.inflate())));
       }
       Future<byte[]> head = window.poll();
       byte[] data;

@@ -3,15 +3,13 @@ package dev.nuload.archive;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * gzip (RFC 1952) decoding with exact compressed offsets: a streaming decoder for any number of
  * concatenated members, a scanner for BGZF files (members that state their own length, as written
  * by bgzip), and a decoder for one member held in memory (for parallel decoding). Each member's
- * CRC-32 and length are checked.
+ * CRC-32 and length are checked. The deflate data is decoded by an {@link InflateEngine}.
  */
 final class GzipDecoder {
   private static final int FTEXT = 1;
@@ -22,23 +20,23 @@ final class GzipDecoder {
 
   private final String archive;
   private final SourceReader src;
+  private final InflateEngine engine;
   private final byte[] in = new byte[1 << 18];
   private int inPos;
   private int inLen;
   private long inBase;
 
-  GzipDecoder(String archive, SourceReader src) {
+  GzipDecoder(String archive, SourceReader src, InflateEngine engine) {
     this.archive = archive;
     this.src = src;
+    this.engine = engine;
   }
 
   /** Decodes every member into the pipe, then finishes it. */
   void run(ChunkPipe pipe) throws IOException, InterruptedException {
-    Inflater inf = new Inflater(true);
-    CRC32 crc = new CRC32();
     byte[] out = pipe.emptyBuffer();
     int fill = 0;
-    try {
+    try (RawInflater inf = engine.open(in.length, ChunkPipe.CHUNK)) {
       boolean first = true;
       while (true) {
         if (!first) {
@@ -54,15 +52,19 @@ final class GzipDecoder {
         long memberStart = offset();
         parseHeader();
         inf.reset();
-        crc.reset();
         long isize = 0;
         inf.setInput(in, inPos, inLen - inPos);
         while (!inf.finished()) {
           if (inf.needsInput()) {
-            inBase += inLen;
-            inPos = 0;
-            inLen = Math.max(0, src.read(in, 0, in.length));
-            if (inLen == 0) {
+            // Keep the last bytes in front: an engine may have read past the end of the stream
+            // into them, and the trailer is found by counting back from the end of the input.
+            int keep = Math.min(RawInflater.MAX_OVERREAD, inLen);
+            System.arraycopy(in, inLen - keep, in, 0, keep);
+            inBase += inLen - keep;
+            int r = src.read(in, keep, in.length - keep);
+            inLen = keep + Math.max(0, r);
+            inPos = inLen;
+            if (r <= 0) {
               // Hand over what was decoded so the parser finishes the complete entries and
               // names the one that is cut.
               pipe.put(out, fill, true);
@@ -70,7 +72,7 @@ final class GzipDecoder {
               fill = 0;
               throw corrupt(offset(), "truncated gzip data (unexpected end of file)");
             }
-            inf.setInput(in, 0, inLen);
+            inf.setInput(in, keep, r);
           }
           int n;
           try {
@@ -80,7 +82,6 @@ final class GzipDecoder {
                 inBase + inLen - inf.getRemaining(), "bad deflate data: " + e.getMessage());
           }
           if (n > 0) {
-            crc.update(out, fill, n);
             fill += n;
             isize += n;
             if (fill == out.length) {
@@ -88,22 +89,24 @@ final class GzipDecoder {
               out = pipe.emptyBuffer();
               fill = 0;
             }
-          } else if (inf.needsDictionary()) {
-            throw corrupt(offset(), "deflate stream needs a preset dictionary");
           }
         }
         inPos = inLen - inf.getRemaining();
+        if (inPos < 0) { // cannot happen while reads are short only at the end of the file
+          throw new IllegalStateException(
+              archive + ": inflate engine read " + -inPos + " bytes past the kept input");
+        }
         if (!ensure(8)) {
           throw corrupt(offset(), "truncated gzip trailer");
         }
         long storedCrc = le32(in, inPos);
         long storedSize = le32(in, inPos + 4);
-        if (storedCrc != crc.getValue()) {
+        if (storedCrc != inf.crc()) {
           throw corrupt(
               offset(),
               String.format(
                   "gzip CRC mismatch in the member starting at byte %d (stored %08x, computed %08x)",
-                  memberStart, storedCrc, crc.getValue()));
+                  memberStart, storedCrc, inf.crc()));
         }
         if (storedSize != (isize & 0xFFFFFFFFL)) {
           throw corrupt(
@@ -113,8 +116,6 @@ final class GzipDecoder {
       }
       pipe.put(out, fill, true);
       out = null;
-    } finally {
-      inf.end();
     }
   }
 
@@ -265,7 +266,7 @@ final class GzipDecoder {
   }
 
   /** Decodes one complete member held in memory; checks its CRC and length. */
-  static byte[] decodeMember(byte[] m, String archive, long fileOffset) {
+  static byte[] decodeMember(byte[] m, String archive, long fileOffset, InflateEngine engine) {
     int flg = m[3] & 0xff;
     int p = 10;
     if ((flg & FEXTRA) != 0) {
@@ -284,8 +285,7 @@ final class GzipDecoder {
     long isize = le32(m, n - 4);
     long storedCrc = le32(m, n - 8);
     byte[] out = new byte[(int) isize + 1];
-    Inflater inf = new Inflater(true);
-    try {
+    try (RawInflater inf = engine.open(n - 8 - p, Math.min(out.length, ChunkPipe.CHUNK))) {
       inf.setInput(m, p, n - 8 - p);
       int got = 0;
       while (!inf.finished()) {
@@ -296,9 +296,7 @@ final class GzipDecoder {
               archive, fileOffset, null, "gzip member does not match its stated length", null);
         }
       }
-      CRC32 crc = new CRC32();
-      crc.update(out, 0, got);
-      if (got != isize || crc.getValue() != storedCrc) {
+      if (got != isize || inf.crc() != storedCrc) {
         throw new CorruptArchiveException(
             archive,
             fileOffset,
@@ -310,8 +308,6 @@ final class GzipDecoder {
     } catch (DataFormatException e) {
       throw new CorruptArchiveException(
           archive, fileOffset, null, "bad deflate data: " + e.getMessage(), e);
-    } finally {
-      inf.end();
     }
   }
 

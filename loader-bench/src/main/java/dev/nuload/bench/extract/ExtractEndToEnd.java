@@ -1,5 +1,6 @@
 package dev.nuload.bench.extract;
 
+import dev.nuload.archive.InflateEngine;
 import dev.nuload.archive.Repacker;
 import dev.nuload.bench.BenchData;
 import dev.nuload.bench.report.BarChart;
@@ -64,8 +65,10 @@ public final class ExtractEndToEnd {
    *
    * @param wallSeconds wall time.
    * @param peakRssMib peak RSS of the process tree, or -1 when unknown.
+   * @param cpuSeconds user + system CPU seconds of the whole command (all its processes), or NaN
+   *     without /usr/bin/time; on a shared machine less noisy than the wall time.
    */
-  public record Run(double wallSeconds, double peakRssMib) {}
+  public record Run(double wallSeconds, double peakRssMib, double cpuSeconds) {}
 
   /**
    * The runs of one tool on one archive.
@@ -82,6 +85,10 @@ public final class ExtractEndToEnd {
 
     double mbPerSecond() {
       return fileBytes / 1e6 / median();
+    }
+
+    double cpuMedian() {
+      return Stats.median(runs, Run::cpuSeconds);
     }
   }
 
@@ -109,13 +116,15 @@ public final class ExtractEndToEnd {
         e.put("wall_s_median", x.median());
         e.put("wall_s", x.runs().stream().map(Run::wallSeconds).toList());
         e.put("peak_rss_mib", x.runs().stream().map(Run::peakRssMib).toList());
+        e.put("cpu_s_median", x.cpuMedian());
+        e.put("cpu_s", x.runs().stream().map(Run::cpuSeconds).toList());
         e.put("file_mb_per_s", x.mbPerSecond());
         s.add(e);
       }
       m.put("series", s);
       // the harness-wide keys: nuload and pigz + tar on the pigz-made .tgz, and their ratio
       for (Series x : series) {
-        if (x.archive().startsWith("pigz") && x.tool().startsWith("nuload")) {
+        if (x.archive().startsWith("pigz") && x.tool().equals("nuload extract")) {
           m.put("nuload", Map.of("archive", x.archive(), "wall_s_median", x.median()));
         } else if (x.archive().startsWith("pigz") && x.tool().startsWith("pigz")) {
           m.put(
@@ -130,6 +139,7 @@ public final class ExtractEndToEnd {
       m.put("ratios", ratios);
       m.put("notes", notes);
       m.put("target", target.toString());
+      m.put("inflate_engine", InflateEngine.selected().description());
       m.put("goals", "on 2 cores: >= 1.5x pigz+tar for .tgz, >= 3x for the repacked .tar.zst");
       return m;
     }
@@ -175,21 +185,30 @@ public final class ExtractEndToEnd {
           "Each tool extracts into a fresh folder ("
               + target()
               + ") after a `sync`; runs alternate; nuload runs as its own JVM (start-up"
-              + " included) with its default threads.");
+              + " included) with its default threads and the launcher's JIT flag for extract"
+              + " (`-XX:TieredStopAtLevel=1`).");
       md.add("");
-      md.add("| archive | tool | wall s (median, min-max) | file MB/s | peak RSS MiB |");
-      md.add("|---|---|---|---|---|");
+      md.add(
+          "gzip inflate engine of nuload: "
+              + InflateEngine.selected().description()
+              + ". CPU s = user + system time of the whole command (all its processes).");
+      md.add("");
+      md.add(
+          "| archive | tool | wall s (median, min-max) | file MB/s | CPU s (median) | peak RSS MiB"
+              + " |");
+      md.add("|---|---|---|---|---|---|");
       for (Series x : series) {
         md.add(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %.2f (%.2f-%.2f) | %.0f | %.0f |",
+                "| %s | %s | %.2f (%.2f-%.2f) | %.0f | %.2f | %.0f |",
                 x.archive(),
                 x.tool().replace("|", "\\|"),
                 x.median(),
                 x.runs().stream().mapToDouble(Run::wallSeconds).min().orElse(Double.NaN),
                 x.runs().stream().mapToDouble(Run::wallSeconds).max().orElse(Double.NaN),
                 x.mbPerSecond(),
+                x.cpuMedian(),
                 x.runs().stream().mapToDouble(Run::peakRssMib).max().orElse(-1)));
       }
       md.add("");
@@ -265,6 +284,13 @@ public final class ExtractEndToEnd {
         tools.put("pigz -dc | tar -x", "pigz -dc " + a + " | tar -xf -");
       }
       tools.put("tar -xzf", "tar -xzf " + a);
+      if (e.getKey().startsWith("pigz") && InflateEngine.selected() == InflateEngine.ISAL) {
+        // the same nuload with the JDK's inflater: what the ISA-L engine gains
+        tools.put(
+            "nuload extract, java.util.zip inflate",
+            nuloadCommand(List.of(a))
+                .replace(" -cp ", " -D" + InflateEngine.ISAL_PROP_NAME + "=false -cp "));
+      }
       List<Series> s = alternate(e.getKey(), tools, fileBytes, files, progress);
       series.addAll(s);
       for (Series x : s.subList(1, s.size())) {
@@ -314,6 +340,21 @@ public final class ExtractEndToEnd {
       series.addAll(ts);
       ratios.put("2 parts: pigz + tar / nuload", ts.get(1).median() / ts.get(0).median());
     }
+    if (pigz) {
+      // Fixed costs (process and JVM start, set-up) on a one-file archive, so the ratios above can
+      // be read with and without them: on a 30 GB part only the throughput counts.
+      Path one =
+          make(
+              archives.resolve("one-file.tgz"),
+              root,
+              "tar -cf - v1.0-mini/scene.json | pigz -6",
+              progress);
+      long oneBytes = Files.size(root.resolve("v1.0-mini/scene.json"));
+      Map<String, String> fixed = new LinkedHashMap<>();
+      fixed.put("nuload extract", nuloadCommand(List.of(one.toString())));
+      fixed.put("pigz -dc | tar -x", "pigz -dc " + one + " | tar -xf -");
+      series.addAll(alternate("one-file .tgz (fixed costs)", fixed, oneBytes, 1, progress));
+    }
     return new Result(series, ratios, notes, target);
   }
 
@@ -351,7 +392,7 @@ public final class ExtractEndToEnd {
   private static String nuloadCommand(List<String> archives) {
     String java = ProcessHandle.current().info().command().orElse("java");
     return java
-        + " -Xmx2g -cp "
+        + " -Xmx2g --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -cp "
         + System.getProperty("java.class.path")
         + " "
         + NuloadCli.class.getName()
@@ -365,7 +406,7 @@ public final class ExtractEndToEnd {
     Files.deleteIfExists(rss);
     List<String> cmd =
         time
-            ? List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), "sh", "-c", command)
+            ? List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString(), "sh", "-c", command)
             : List.of("sh", "-c", command);
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
@@ -376,11 +417,14 @@ public final class ExtractEndToEnd {
       throw new IOException("'" + command + "' failed (exit " + rc + "): " + output);
     }
     double mib = -1;
+    double cpu = Double.NaN;
     if (time && Files.exists(rss)) {
       String[] lines = Files.readString(rss).strip().split("\n");
-      mib = Long.parseLong(lines[lines.length - 1].strip()) / 1024.0;
+      String[] f = lines[lines.length - 1].strip().split(" ");
+      mib = Long.parseLong(f[0]) / 1024.0;
+      cpu = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
     }
-    return new Run(wall, mib);
+    return new Run(wall, mib, cpu);
   }
 
   private Path dataset(Consumer<String> progress) throws IOException {
