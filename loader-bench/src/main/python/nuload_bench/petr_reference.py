@@ -128,7 +128,20 @@ def _bench_worker(args):
         resize_dims, crop, flip = train_params(rng)
         t = sample_tensor(sel, resize_dims, crop, flip)
         n += t.shape[0]
-    return n
+    return n, _vm_hwm_kib()
+
+
+def _vm_hwm_kib():
+    """Peak RSS of this process from /proc (ru_maxrss is not used: a process started by a JVM
+    inherits the JVM's high-water mark there, and a forked worker its parent's)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def cmd_bench(a):
@@ -139,19 +152,16 @@ def cmd_bench(a):
     jobs = [(paths, per[w], a.views, a.seed, w) for w in range(a.processes)]
     t0 = time.perf_counter()
     if a.processes == 1:
-        images = _bench_worker(jobs[0])
+        results = [_bench_worker(jobs[0])]
     else:
         import multiprocessing as mp
         with mp.get_context("fork").Pool(a.processes) as pool:
-            images = sum(pool.map(_bench_worker, jobs))
+            results = pool.map(_bench_worker, jobs)
     secs = time.perf_counter() - t0
-    rss_kib = 0
-    try:
-        import resource
-        rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(
-            resource.RUSAGE_CHILDREN).ru_maxrss
-    except Exception:  # noqa: BLE001
-        pass
+    images = sum(n for n, _ in results)
+    # the parent plus the largest worker (a single process is its own worker)
+    worker_kib = max(k for _, k in results)
+    rss_kib = worker_kib if a.processes == 1 else _vm_hwm_kib() + worker_kib
     print(json.dumps({"samples": a.samples, "images": images, "seconds": secs,
                       "samples_per_s": a.samples / secs, "images_per_s": images / secs,
                       "peak_rss_kib": rss_kib}))

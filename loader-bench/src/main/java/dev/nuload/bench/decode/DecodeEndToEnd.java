@@ -287,6 +287,7 @@ public final class DecodeEndToEnd {
    * @throws InterruptedException when interrupted.
    */
   public Result run(Consumer<String> progress) throws Exception {
+    resetPeakRss();
     List<Path> images = images(progress);
     Files.createDirectories(work);
     Path list = work.resolve("images.txt");
@@ -540,6 +541,19 @@ public final class DecodeEndToEnd {
   private static Path pythonDir() {
     String repo = System.getProperty("nuload.repo.dir", ".");
     return Path.of(repo, "loader-bench", "src", "main", "python", "nuload_bench");
+  }
+
+  /**
+   * Restarts this process's RSS high-water mark (Linux: {@code 5} into {@code
+   * /proc/self/clear_refs}), so the stage's peak leaves out the stages that ran before it in this
+   * JVM.
+   */
+  private static void resetPeakRss() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (IOException | UnsupportedOperationException e) {
+      // the peak then counts from the start of the process
+    }
   }
 
   private static double peakRssMib() {
