@@ -1,5 +1,6 @@
 package dev.nuload.bench.infos;
 
+import dev.nuload.bench.HeapPeak;
 import dev.nuload.bench.report.BarChart;
 import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.Stats;
@@ -11,8 +12,6 @@ import dev.nuload.nuscenes.synth.SynthOptions;
 import dev.nuload.nuscenes.synth.SyntheticDataset;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -265,22 +264,22 @@ public final class InfosEndToEnd {
   }
 
   private static Run nuload(Path root, Path out, long expected) {
-    List<MemoryPoolMXBean> heap =
-        ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP)
-            .toList();
-    System.gc();
-    heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+    HeapPeak heap = HeapPeak.start();
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
-    InfosJob.Result r =
-        new InfosJob(new ArrowInfoFileFormat(), InfosJob.Listener.QUIET, "nuload bench")
-            .run(
-                new InfosJob.Request(
-                    root, NuScenesVersion.TRAINVAL, List.of(), out, 10, /*force*/ true));
+    InfosJob.Result r;
+    try {
+      r =
+          new InfosJob(new ArrowInfoFileFormat(), InfosJob.Listener.QUIET, "nuload bench")
+              .run(
+                  new InfosJob.Request(
+                      root, NuScenesVersion.TRAINVAL, List.of(), out, 10, /*force*/ true));
+    } finally {
+      heap.close();
+    }
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = (processCpuNanos() - cpu0) / 1e9;
-    long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    long peak = heap.peakBytes();
     long records = r.manifest().summary().samples().values().stream().mapToLong(x -> x).sum();
     if (records != expected) {
       throw new IllegalStateException("nuload wrote " + records + " records, expected " + expected);
