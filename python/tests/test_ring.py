@@ -289,7 +289,7 @@ def test_status_line_reports_slots_and_waits_of_a_slow_consumer(ring):
     assert proc.returncode == 0, err
     lines = [ln for ln in err.splitlines() if ln.startswith("serve: ")]
     assert len(lines) >= 2, err
-    parsed = [re.fullmatch(r"serve: \d+ batches, \d+ samples, \d+ samples/s, slots full (\d)/4, "
+    parsed = [re.fullmatch(r"serve: \d+ batches, \d+ samples, [\d.]+ samples/s, slots full (\d)/4, "
                            r"consumer wait (\d+)%, producer wait (\d+)%", ln) for ln in lines]
     assert all(parsed), lines
     assert max(int(m.group(1)) for m in parsed) >= 3, lines
