@@ -247,33 +247,7 @@ public record PetrConfig(
    * @return the copy.
    */
   public PetrConfig withFrames(int n) {
-    return new PetrConfig(
-        name,
-        cameras,
-        n,
-        sourceWidth,
-        sourceHeight,
-        finalWidth,
-        finalHeight,
-        resizeMin,
-        resizeMax,
-        botPctMin,
-        botPctMax,
-        randFlip,
-        globalRotMin,
-        globalRotMax,
-        scaleMin,
-        scaleMax,
-        normalization,
-        sizeDivisor,
-        classes,
-        useValidFlag,
-        pointCloudRange,
-        sweepRangeMin,
-        sweepRangeMax,
-        sweepInterval,
-        mode,
-        dtype);
+    return copy(n, mode, dtype);
   }
 
   /**
@@ -283,33 +257,7 @@ public record PetrConfig(
    * @return the copy.
    */
   public PetrConfig withMode(ImageMode m) {
-    return new PetrConfig(
-        name,
-        cameras,
-        frames,
-        sourceWidth,
-        sourceHeight,
-        finalWidth,
-        finalHeight,
-        resizeMin,
-        resizeMax,
-        botPctMin,
-        botPctMax,
-        randFlip,
-        globalRotMin,
-        globalRotMax,
-        scaleMin,
-        scaleMax,
-        normalization,
-        sizeDivisor,
-        classes,
-        useValidFlag,
-        pointCloudRange,
-        sweepRangeMin,
-        sweepRangeMax,
-        sweepInterval,
-        m,
-        dtype);
+    return copy(frames, m, dtype);
   }
 
   /**
@@ -319,6 +267,11 @@ public record PetrConfig(
    * @return the copy.
    */
   public PetrConfig withDtype(TensorDType t) {
+    return copy(frames, mode, t);
+  }
+
+  /** The one copy constructor call behind the {@code with} methods. */
+  private PetrConfig copy(int frames, ImageMode mode, TensorDType dtype) {
     return new PetrConfig(
         name,
         cameras,
@@ -345,7 +298,7 @@ public record PetrConfig(
         sweepRangeMax,
         sweepInterval,
         mode,
-        t);
+        dtype);
   }
 
   /**
