@@ -56,3 +56,17 @@ def synth_mini_infos(synth_mini, tmp_path_factory):
     files = sorted(out.glob("nuscenes_infos_*.arrow"))
     assert files, f"no info file in {out}"
     return max(files, key=lambda f: pa.ipc.open_file(pa.memory_map(str(f))).read_all().num_rows)
+
+
+@pytest.fixture(scope="session")
+def infos(synth_mini_infos):
+    """The synth_mini info file that the serving tests serve."""
+    return synth_mini_infos
+
+
+@pytest.fixture(scope="session")
+def tokens(infos):
+    """Its sample tokens in file order."""
+    import pyarrow as pa
+
+    return pa.ipc.open_file(pa.memory_map(str(infos))).read_all().column("token").to_pylist()

@@ -17,16 +17,6 @@ from conftest import REPO
 from nuload.ring import ProducerGone, RingReader
 
 
-@pytest.fixture(scope="module")
-def infos(synth_mini_infos):
-    return synth_mini_infos
-
-
-@pytest.fixture(scope="module")
-def tokens(infos):
-    return pa.ipc.open_file(pa.memory_map(str(infos))).read_all().column("token").to_pylist()
-
-
 @pytest.fixture
 def ring():
     path = ring_support.ring_path()

@@ -16,7 +16,6 @@ import tempfile
 import time
 
 import numpy as np
-import pyarrow as pa
 import pytest
 
 import ring_support
@@ -33,16 +32,6 @@ EXACT = ("--dtype", "float32", "--mode", "exact")  # the preset's two frames
 CONSUMER = REPO / "python" / "tests" / "serve_consumer.py"
 DIGEST_FIELDS = ("token", "img", "lidar2img", "intrinsics", "timestamps", "img_shape", "gt_boxes",
                  "gt_labels", "boxes")
-
-
-@pytest.fixture(scope="module")
-def infos(synth_mini_infos):
-    return synth_mini_infos
-
-
-@pytest.fixture(scope="module")
-def tokens(infos):
-    return pa.ipc.open_file(pa.memory_map(str(infos))).read_all().column("token").to_pylist()
 
 
 def _digests(nuload, infos, dataroot, limit, *options):

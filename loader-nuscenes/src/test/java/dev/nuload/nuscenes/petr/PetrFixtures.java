@@ -10,16 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The real scene-0523 info records (built once per JVM); rows 0 and 1 have their images. */
-final class PetrFixtures {
+public final class PetrFixtures {
   private static List<InfoRecord> records;
 
   private PetrFixtures() {}
 
-  static Path dataroot() {
+  /**
+   * Returns the scene-0523 dataroot.
+   *
+   * @return the fixture folder.
+   */
+  public static Path dataroot() {
     return Fixtures.real("scene-0523");
   }
 
-  static synchronized List<InfoRecord> scene0523() {
+  /**
+   * Returns the scene's info records in order.
+   *
+   * @return the records (rows 0 and 1 have their images).
+   */
+  public static synchronized List<InfoRecord> scene0523() {
     if (records == null) {
       Path tables = dataroot().resolve("v1.0-trainval");
       InfoBuilder b = new InfoBuilder(NuScenesTables.load(tables), NuScenesVersion.TRAINVAL);

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.nuload.image.TensorDType;
-import dev.nuload.nuscenes.NuScenesVersion;
-import dev.nuload.nuscenes.info.InfoBuilder;
 import dev.nuload.nuscenes.info.InfoRecord;
 import dev.nuload.nuscenes.petr.PetrConfig;
+import dev.nuload.nuscenes.petr.PetrFixtures;
 import dev.nuload.nuscenes.petr.PetrSampleProcessor;
 import dev.nuload.nuscenes.petr.SampleResult;
-import dev.nuload.nuscenes.table.Fixtures;
-import dev.nuload.nuscenes.table.NuScenesTables;
 import dev.nuload.pipeline.EngineOptions;
 import dev.nuload.pipeline.InProcessLoader;
 import dev.nuload.shm.DType;
@@ -39,13 +36,8 @@ class PetrSampleSourceTest {
 
   @BeforeAll
   static void load() {
-    dataroot = Fixtures.real("scene-0523");
-    InfoBuilder b =
-        new InfoBuilder(
-            NuScenesTables.load(dataroot.resolve("v1.0-trainval")), NuScenesVersion.TRAINVAL);
-    List<InfoRecord> all = new ArrayList<>();
-    b.buildScenes(List.of("scene-0523"), all::add);
-    records = List.copyOf(all.subList(0, 2));
+    dataroot = PetrFixtures.dataroot();
+    records = PetrFixtures.scene0523().subList(0, 2);
   }
 
   private static PetrConfig config() {

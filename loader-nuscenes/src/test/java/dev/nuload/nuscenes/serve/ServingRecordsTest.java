@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nuload.image.TensorDType;
-import dev.nuload.nuscenes.NuScenesVersion;
-import dev.nuload.nuscenes.info.InfoBuilder;
 import dev.nuload.nuscenes.info.InfoRecord;
 import dev.nuload.nuscenes.petr.PetrConfig;
+import dev.nuload.nuscenes.petr.PetrFixtures;
 import dev.nuload.nuscenes.petr.PetrSampleProcessor;
 import dev.nuload.nuscenes.petr.SampleResult;
-import dev.nuload.nuscenes.table.Fixtures;
-import dev.nuload.nuscenes.table.NuScenesTables;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,13 +25,8 @@ class ServingRecordsTest {
 
   @BeforeAll
   static void load() {
-    dataroot = Fixtures.real("scene-0523");
-    InfoBuilder b =
-        new InfoBuilder(
-            NuScenesTables.load(dataroot.resolve("v1.0-trainval")), NuScenesVersion.TRAINVAL);
-    List<InfoRecord> all = new ArrayList<>();
-    b.buildScenes(List.of("scene-0523"), all::add);
-    records = List.copyOf(all.subList(0, 2));
+    dataroot = PetrFixtures.dataroot();
+    records = PetrFixtures.scene0523().subList(0, 2);
   }
 
   private static void assertSameSample(PetrConfig c, InfoRecord full, boolean train) {
