@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.nuload.ExitCode;
 import dev.nuload.NuloadException;
-import dev.nuload.image.TensorDType;
-import dev.nuload.nuscenes.petr.ImageMode;
 import dev.nuload.nuscenes.petr.PetrConfig;
 import dev.nuload.nuscenes.petr.PetrSampleProcessor;
 import dev.nuload.nuscenes.petr.SampleResult;
@@ -21,7 +19,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -52,26 +49,7 @@ public final class SampleDigestsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--infos", required = true, description = "Arrow info file (nuload infos).")
-  Path infos;
-
-  @Option(names = "--dataroot", required = true, description = "Dataset root the paths are in.")
-  Path dataroot;
-
-  @Option(names = "--eval", description = "test pipeline (default: training augmentation).")
-  boolean eval;
-
-  @Option(names = "--preset", defaultValue = "petrv2", description = "petrv2 or petrv1.")
-  String preset;
-
-  @Option(names = "--frames", description = "frames per sample: 1 or 2 (default: the preset's).")
-  Integer frames;
-
-  @Option(names = "--dtype", defaultValue = "float32", description = "float32, float16 or uint8.")
-  String dtype;
-
-  @Option(names = "--mode", defaultValue = "exact", description = "exact or fast.")
-  String mode;
+  @Mixin PetrSamplesMixin samples;
 
   @Mixin EngineOptionsMixin engine;
 
@@ -82,46 +60,22 @@ public final class SampleDigestsCommand implements Callable<Integer> {
               + " engine options, one line per batch, instead of one sample at a time.")
   boolean inProcessLoader;
 
-  @Option(
-      names = "--limit",
-      defaultValue = "2147483647",
-      description = "only the first N samples of the file.")
-  int limit;
-
   /** Creates the command (picocli fills the fields). */
   public SampleDigestsCommand() {}
 
   @Override
   public Integer call() throws IOException {
-    PetrConfig config;
-    try {
-      config =
-          PetrConfig.preset(preset)
-              .withDtype(TensorDType.parse(dtype))
-              .withMode(ImageMode.parse(mode));
-      if (frames != null) {
-        config = config.withFrames(frames);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
-    }
-    if (limit < 1 || engine.epochs < 1) {
-      throw new NuloadException(ExitCode.USAGE, "--limit and --epochs must be at least 1");
+    PetrConfig config = samples.config();
+    if (engine.epochs < 1) {
+      throw new NuloadException(ExitCode.USAGE, "--epochs must be at least 1");
     }
     EngineOptions options;
     try {
-      options = engine.engineOptions(!eval);
+      options = engine.engineOptions(!samples.eval);
     } catch (IllegalArgumentException e) {
       throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
-    PetrBatches batches =
-        PetrBatches.builder()
-            .infos(infos)
-            .dataroot(dataroot)
-            .config(config)
-            .train(!eval)
-            .engine(options)
-            .limit(limit);
+    PetrBatches batches = samples.batches(config, options);
     PrintWriter out = spec.commandLine().getOut();
     if (inProcessLoader) {
       try (InProcessLoader loader = batches.open()) {
@@ -131,7 +85,7 @@ public final class SampleDigestsCommand implements Callable<Integer> {
       }
     } else {
       PetrSampleSource source = batches.source();
-      try (PetrSampleProcessor processor = new PetrSampleProcessor(config, dataroot);
+      try (PetrSampleProcessor processor = new PetrSampleProcessor(config, samples.dataroot);
           Arena arena = Arena.ofConfined()) {
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
           for (int i = 0; i < source.size(); i++) {

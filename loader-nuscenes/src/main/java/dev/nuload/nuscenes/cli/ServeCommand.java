@@ -2,10 +2,7 @@ package dev.nuload.nuscenes.cli;
 
 import dev.nuload.ExitCode;
 import dev.nuload.NuloadException;
-import dev.nuload.image.TensorDType;
-import dev.nuload.nuscenes.petr.ImageMode;
 import dev.nuload.nuscenes.petr.PetrConfig;
-import dev.nuload.nuscenes.serve.PetrBatches;
 import dev.nuload.nuscenes.serve.PetrSampleSource;
 import dev.nuload.pipeline.EngineOptions;
 import dev.nuload.pipeline.RingServer;
@@ -40,11 +37,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--infos", required = true, description = "Arrow info file (nuload infos).")
-  Path infos;
-
-  @Option(names = "--dataroot", required = true, description = "Dataset root the paths are in.")
-  Path dataroot;
+  @Mixin PetrSamplesMixin samples;
 
   @Option(
       names = "--ring",
@@ -53,82 +46,28 @@ public final class ServeCommand implements Callable<Integer> {
       description = "ring file, normally under /dev/shm.")
   Path ring;
 
-  @Option(
-      names = "--eval",
-      description = "test pipeline: no augmentation, no shuffle (default: training).")
-  boolean eval;
-
-  @Option(
-      names = "--preset",
-      defaultValue = "petrv2",
-      description = "petrv2 (800x320, 2 frames) or petrv1 (default: ${DEFAULT-VALUE}).")
-  String preset;
-
-  @Option(names = "--frames", description = "frames per sample: 1 or 2 (default: the preset's).")
-  Integer frames;
-
-  @Option(
-      names = "--dtype",
-      defaultValue = "float32",
-      description =
-          "image element type: float32 or float16 (normalised) or uint8 (normalise on the GPU;"
-              + " 4x fewer bytes) (default: ${DEFAULT-VALUE}).")
-  String dtype;
-
-  @Option(
-      names = "--mode",
-      defaultValue = "exact",
-      description =
-          "exact (Pillow-identical resampling) or fast (DCT-scaled decode)"
-              + " (default: ${DEFAULT-VALUE}).")
-  String mode;
-
-  @Option(
-      names = "--limit",
-      defaultValue = "2147483647",
-      description = "serve only the first N samples of the file (smoke runs).")
-  int limit;
-
   /** Creates the command (picocli fills the fields). */
   public ServeCommand() {}
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (limit < 1) {
-      throw new NuloadException(ExitCode.USAGE, "--limit must be at least 1, got " + limit);
-    }
-    PetrConfig config;
+    PetrConfig config = samples.config();
     EngineOptions options;
     try {
-      config =
-          PetrConfig.preset(preset)
-              .withDtype(TensorDType.parse(dtype))
-              .withMode(ImageMode.parse(mode));
-      if (frames != null) {
-        config = config.withFrames(frames);
-      }
-      options = engine.engineOptions(!eval);
+      options = engine.engineOptions(!samples.eval);
     } catch (IllegalArgumentException e) {
       throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
-    PetrSampleSource source =
-        PetrBatches.builder()
-            .infos(infos)
-            .dataroot(dataroot)
-            .config(config)
-            .train(!eval)
-            .engine(options)
-            .limit(limit)
-            .source();
+    PetrSampleSource source = samples.batches(config, options).source();
     out.printf(
         Locale.ROOT,
         "serve: %s, %d samples, %s %s, %s, batch %d, %d workers, %d epochs -> %s (pid %d)%n",
-        infos.getFileName(),
+        samples.infos.getFileName(),
         source.size(),
         config.name(),
         config.mode().name().toLowerCase(Locale.ROOT),
-        eval ? "test pipeline" : "training augmentation, seed " + engine.seed,
+        samples.eval ? "test pipeline" : "training augmentation, seed " + engine.seed,
         options.batchSize(),
         options.workers(),
         options.epochs(),
