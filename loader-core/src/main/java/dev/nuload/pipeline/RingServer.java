@@ -44,35 +44,9 @@ public final class RingServer {
    * @param consumerTimeoutMs how long a consumer may stay silent.
    * @param attachTimeoutMs how long to wait for a first consumer once the ring is full (0: for
    *     ever).
-   * @param status where the status line goes (a new line once a second), or null.
-   * @return what happened.
-   * @throws IOException when the ring cannot be created.
-   * @throws InterruptedException when interrupted.
-   */
-  public static Result serve(
-      Path ring,
-      SampleSource source,
-      EngineOptions options,
-      long consumerTimeoutMs,
-      long attachTimeoutMs,
-      PrintWriter status)
-      throws IOException, InterruptedException {
-    return serve(ring, source, options, consumerTimeoutMs, attachTimeoutMs, status, false);
-  }
-
-  /**
-   * Serves {@code source} into the ring at {@code ring}, like {@link #serve(Path, SampleSource,
-   * EngineOptions, long, long, PrintWriter)}, with the status line redrawn in place when {@code
-   * redraw} is set (for a terminal: carriage return, no new line until the end).
-   *
-   * @param ring the ring file.
-   * @param source the dataset.
-   * @param options engine options.
-   * @param consumerTimeoutMs how long a consumer may stay silent.
-   * @param attachTimeoutMs how long to wait for a first consumer once the ring is full (0: for
-   *     ever).
    * @param status where the status line goes (once a second), or null.
-   * @param redraw redraw the status line in place instead of printing a line per second.
+   * @param redraw redraw the status line in place (for a terminal: carriage return, no new line
+   *     until the end) instead of printing a line per second.
    * @return what happened.
    * @throws IOException when the ring cannot be created.
    * @throws InterruptedException when interrupted.

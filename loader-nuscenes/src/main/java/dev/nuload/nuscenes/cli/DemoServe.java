@@ -81,7 +81,7 @@ final class DemoServe {
                   return "";
                 }
               });
-      RingServer.Result r = RingServer.serve(ring, source, options, 30_000, 0, null);
+      RingServer.Result r = RingServer.serve(ring, source, options, 30_000, 0, null, false);
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
@@ -114,7 +114,7 @@ final class DemoServe {
               }
               return n;
             });
-    RingServer.Result r = RingServer.serve(ring, source, options, 30_000, 0, null);
+    RingServer.Result r = RingServer.serve(ring, source, options, 30_000, 0, null, false);
     long[] n = consumer.join();
     return new Outcome(
         "Java RingReader (python3 with numpy not found)",

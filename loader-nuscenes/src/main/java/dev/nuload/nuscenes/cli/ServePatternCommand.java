@@ -68,7 +68,13 @@ public final class ServePatternCommand implements Callable<Integer> {
     out.flush();
     RingServer.Result r =
         RingServer.serve(
-            ring, source, options, engine.consumerTimeoutMs(), engine.attachTimeoutMs(), err);
+            ring,
+            source,
+            options,
+            engine.consumerTimeoutMs(),
+            engine.attachTimeoutMs(),
+            err,
+            false);
     if (r.replacedStale() != null) {
       out.println("serve-pattern: replaced " + r.replacedStale());
     }
