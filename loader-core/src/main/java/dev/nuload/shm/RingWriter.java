@@ -34,6 +34,9 @@ import java.util.Optional;
  * the error; the next producer replaces it).
  */
 public final class RingWriter implements AutoCloseable {
+  /** Least time between two consumer liveness checks while {@link #claim} waits. */
+  private static final long CONSUMER_CHECK_NANOS = 5_000_000;
+
   private final Path path;
   private final Path lockPath;
   private final RingLayout layout;
@@ -352,6 +355,7 @@ public final class RingWriter implements AutoCloseable {
    */
   public Slot claim(long sequence) throws InterruptedException {
     long waitStart = System.nanoTime();
+    long nextCheck = waitStart;
     int spins = 0;
     while (sequence - Mem.getLongAcquire(file, CONSUMER_CURSOR_OFFSET) >= slots.length) {
       if (closed) {
@@ -360,7 +364,12 @@ public final class RingWriter implements AutoCloseable {
       if (Mem.getIntAcquire(file, STREAM_STATE_OFFSET) == STATE_FAILED) {
         throw new IllegalStateException("ring " + where() + " has failed; nothing more is served");
       }
-      checkConsumer(waitStart);
+      long now = System.nanoTime();
+      if (now - nextCheck >= 0) {
+        // the liveness check reads /proc; timeouts are seconds, so a few looks per 10 ms suffice
+        checkConsumer(waitStart);
+        nextCheck = now + CONSUMER_CHECK_NANOS;
+      }
       if (++spins < 100) {
         Thread.onSpinWait();
       } else {

@@ -10,12 +10,16 @@ import dev.nuload.shm.ProducerGoneException;
 import dev.nuload.shm.RingBatch;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -198,5 +202,73 @@ class BatchEngineTest {
     loader.close();
     assertTrue((System.nanoTime() - t0) / 1e9 < 5, "close must not wait for 50 epochs");
     assertEquals(null, loader.engineFailure());
+  }
+
+  @Test
+  void shouldNotSpinEngineThreadsWhileWorkersAreBusy() {
+    // Workers that sleep stand in for slow decoding: every engine thread (workers and the in-order
+    // assembler waiting on them) should then be parked, not burning a core that real workers need.
+    PatternSampleSource pattern = source(48, Set.of());
+    SampleSource slow =
+        new SampleSource() {
+          @Override
+          public int size() {
+            return pattern.size();
+          }
+
+          @Override
+          public List<dev.nuload.shm.TensorSpec> tensors() {
+            return pattern.tensors();
+          }
+
+          @Override
+          public List<dev.nuload.shm.MetaSpec> metadata() {
+            return pattern.metadata();
+          }
+
+          @Override
+          public int maxMetadataBytesPerSample() {
+            return pattern.maxMetadataBytesPerSample();
+          }
+
+          @Override
+          public SampleWorker newWorker() {
+            SampleWorker w = pattern.newWorker();
+            return (s, e, dst) -> {
+              Thread.sleep(25);
+              w.fill(s, e, dst);
+            };
+          }
+        };
+    EngineOptions o = options().workers(2).epochs(1).build();
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    try (InProcessLoader loader = InProcessLoader.start(slow, o)) {
+      loader.next();
+      Map<Long, Long> start = engineThreadCpu(mx);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 4; i++) {
+        loader.next();
+      }
+      Map<Long, Long> end = engineThreadCpu(mx);
+      double wall = System.nanoTime() - t0;
+      double cpu = 0;
+      for (Map.Entry<Long, Long> e : end.entrySet()) {
+        cpu += e.getValue() - start.getOrDefault(e.getKey(), 0L);
+      }
+      assertEquals(3, end.size(), "2 workers and the assembler");
+      assertTrue(
+          cpu < 0.25 * wall,
+          String.format("engine threads used %.0f ms of CPU in %.0f ms", cpu / 1e6, wall / 1e6));
+    }
+  }
+
+  private static Map<Long, Long> engineThreadCpu(ThreadMXBean mx) {
+    Map<Long, Long> cpu = new HashMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("nuload-engine-")) {
+        cpu.put(t.threadId(), mx.getThreadCpuTime(t.threadId()));
+      }
+    }
+    return cpu;
   }
 }
