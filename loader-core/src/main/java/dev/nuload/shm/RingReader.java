@@ -22,6 +22,9 @@ import java.time.Duration;
  * to 0 when leaving before the end of the stream) and unmaps the file.
  */
 public final class RingReader implements AutoCloseable {
+  /** Least time between two producer liveness checks while {@link #next} waits. */
+  private static final long PRODUCER_CHECK_NANOS = 5_000_000;
+
   /**
    * A consumer heartbeat younger than this (ms) marks a live consumer that a new one must not join.
    */
@@ -165,8 +168,14 @@ public final class RingReader implements AutoCloseable {
             slotOffset(layout.slotsOffset(), layout.slotStride(), slotIndex), layout.slotStride());
     int spins = 0;
     long waitStart = System.nanoTime();
+    long nextCheck = waitStart;
     while (Mem.getLongAcquire(slot, SLOT_SEQ_WORD_OFFSET) != 2 * s + 2) {
-      checkProducer();
+      long now = System.nanoTime();
+      if (now - nextCheck >= 0) {
+        // the liveness check reads /proc; timeouts are seconds, so a few looks per 10 ms suffice
+        checkProducer();
+        nextCheck = now + PRODUCER_CHECK_NANOS;
+      }
       if (++spins < 100) {
         Thread.onSpinWait();
       } else {
