@@ -17,7 +17,8 @@ shape of a trainer while the data path dominates.
 `--step-ms T` replaces the model step by a fixed T ms of simulated compute (a trainer whose step
 time is known), so the reported data wait is what a faster or slower model would see. The last line
 is a JSON summary: steps, samples, seconds, samples/s and the fraction of the time spent waiting for
-data (overall, and steady: after the first batch), first and last loss.
+data (overall, and steady: after the first batch), first and last loss, and peak resident memory of
+the trainer process and (DataLoader) of its worker processes.
 """
 
 import argparse
@@ -99,6 +100,29 @@ class PetrImages(torch.utils.data.Dataset):
         return torch.from_numpy(img), torch.tensor(float(len(info["gt_names"])))
 
 
+def peak_rss_mib(pid="self"):
+    """VmHWM (peak resident set) of a process in MiB, or None where /proc does not tell."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+WORKER_PEAKS = {}  # (epoch, DataLoader worker pid) -> largest VmHWM seen, MiB
+
+
+def worker_peak_rss_mib():
+    """The workers' peaks summed per epoch (each epoch starts new workers), the largest epoch."""
+    per_epoch = {}
+    for (epoch, _), rss in WORKER_PEAKS.items():
+        per_epoch[epoch] = per_epoch.get(epoch, 0.0) + rss
+    return max(per_epoch.values()) if per_epoch else None
+
+
 def dataloader_batches(args):
     ds = PetrImages(args.infos, args.dataroot, args.seed, args.limit)
     for epoch in range(args.epochs):
@@ -107,7 +131,15 @@ def dataloader_batches(args):
             ds, batch_size=args.batch_size, shuffle=True, num_workers=args.workers,
             generator=torch.Generator().manual_seed(args.seed + epoch),
             persistent_workers=False)
-        yield from loader
+        it = iter(loader)
+        for batch in it:
+            # the workers' peaks, read while they live (they exit with the epoch)
+            for w in getattr(it, "_workers", []):
+                rss = peak_rss_mib(w.pid)
+                if rss is not None:
+                    key = (epoch, w.pid)
+                    WORKER_PEAKS[key] = max(rss, WORKER_PEAKS.get(key, 0.0))
+            yield batch
 
 
 def main(argv=None):
@@ -174,6 +206,10 @@ def main(argv=None):
         "steady_wait_fraction": (steady_waited / (end - first_at)
                                  if first_at is not None and end > first_at else 0.0),
         "first_loss": losses[0] if losses else None, "last_loss": losses[-1] if losses else None,
+        # memory: this (trainer) process, and the DataLoader's worker processes summed (each
+        # process's own resident set, shared pages counted in each, as top shows them)
+        "peak_rss_mib": peak_rss_mib(),
+        "worker_peak_rss_mib": worker_peak_rss_mib(),
     }
     print(json.dumps(summary), flush=True)
     return summary

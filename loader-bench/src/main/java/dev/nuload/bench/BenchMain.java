@@ -160,7 +160,7 @@ public final class BenchMain implements Callable<Integer> {
               new ServeEndToEnd(
                   scratch.resolve("serve"),
                   workerCounts(),
-                  quick ? 12 : 40,
+                  quick ? 12 : 72,
                   rounds != null ? rounds : quick ? 1 : 3,
                   extractScenes != null ? extractScenes : quick ? 1 : 3);
           ServeEndToEnd.Result r = bench.run(System.err::println);

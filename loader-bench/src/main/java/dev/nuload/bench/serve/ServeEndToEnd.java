@@ -42,6 +42,9 @@ import java.util.stream.Stream;
  *   <li>Trainer wait: a simulated trainer with a fixed step time (1.5x nuload's batch time at the
  *       largest worker count, so nuload's capacity exceeds the step rate) reports the fraction of
  *       its time spent waiting for data, on both loaders.
+ *   <li>Memory: peak resident set of the loader's processes (the {@code nuload serve} JVM, from GNU
+ *       time; the DataLoader's worker processes summed, sampled by the loop while they live) and of
+ *       the training-loop process.
  * </ul>
  */
 public final class ServeEndToEnd {
@@ -49,6 +52,7 @@ public final class ServeEndToEnd {
   public static final String CHART = "serve.svg";
 
   private static final int BATCH = 2;
+  private static final Path TIME = Path.of("/usr/bin/time");
   private static final long SEED = 1;
 
   private final Path work;
@@ -103,18 +107,35 @@ public final class ServeEndToEnd {
    * @param overallSamplesPerS samples/s including start-up.
    * @param waitFraction share of the trainer's time spent waiting for data after the first batch.
    * @param overallWaitFraction the same including the wait for the first batch (start-up).
+   * @param trainerPeakRssMib peak resident set of the training-loop process (NaN if unknown).
+   * @param loaderPeakRssMib peak resident set of the loader's own processes: the {@code nuload
+   *     serve} JVM, or the DataLoader's worker processes summed (NaN if unknown).
    */
   public record Run(
       double samplesPerS,
       double overallSamplesPerS,
       double waitFraction,
-      double overallWaitFraction) {
+      double overallWaitFraction,
+      double trainerPeakRssMib,
+      double loaderPeakRssMib) {
+    Run withLoaderPeakRssMib(double mib) {
+      return new Run(
+          samplesPerS,
+          overallSamplesPerS,
+          waitFraction,
+          overallWaitFraction,
+          trainerPeakRssMib,
+          mib);
+    }
+
     Map<String, Object> json() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("samples_per_s", samplesPerS);
       m.put("overall_samples_per_s", overallSamplesPerS);
       m.put("wait_fraction", waitFraction);
       m.put("overall_wait_fraction", overallWaitFraction);
+      m.put("trainer_peak_rss_mib", Double.isNaN(trainerPeakRssMib) ? null : trainerPeakRssMib);
+      m.put("loader_peak_rss_mib", Double.isNaN(loaderPeakRssMib) ? null : loaderPeakRssMib);
       return m;
     }
   }
@@ -185,6 +206,8 @@ public final class ServeEndToEnd {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("workers", workers[i]);
         p.put("samples_per_s_median", median(runs.get(i), Run::samplesPerS));
+        p.put("loader_peak_rss_mib_median", finite(median(runs.get(i), Run::loaderPeakRssMib)));
+        p.put("trainer_peak_rss_mib_median", finite(median(runs.get(i), Run::trainerPeakRssMib)));
         p.put("runs", runs.get(i).stream().map(Run::json).toList());
         points.add(p);
       }
@@ -228,6 +251,26 @@ public final class ServeEndToEnd {
       }
       md.add("");
       md.add(
+          "Peak resident memory (median of the rounds; each process's own resident set, pages"
+              + " shared between processes counted in each, as `top` shows them):");
+      md.add("");
+      md.add(
+          "| workers | nuload serve JVM | its trainer | DataLoader worker processes (sum) | its"
+              + " trainer |");
+      md.add("|---|---|---|---|---|");
+      for (int i = 0; i < workers.length; i++) {
+        md.add(
+            String.format(
+                Locale.ROOT,
+                "| %d | %s | %s | %s | %s |",
+                workers[i],
+                mib(median(exact.get(i), Run::loaderPeakRssMib)),
+                mib(median(exact.get(i), Run::trainerPeakRssMib)),
+                mib(median(baseline.get(i), Run::loaderPeakRssMib)),
+                mib(median(baseline.get(i), Run::trainerPeakRssMib))));
+      }
+      md.add("");
+      md.add(
           String.format(
               Locale.ROOT,
               "Simulated trainer, %.0f ms per step of %d samples, %d workers: after the first"
@@ -264,6 +307,14 @@ public final class ServeEndToEnd {
               new LineChart.Series("nuload fast uint8", Kind.LIMIT, x, medians(fast)),
               new LineChart.Series(
                   "DataLoader + Python PETR", Kind.BASELINE, x, medians(baseline))));
+    }
+
+    private static String mib(double v) {
+      return Double.isNaN(v) ? "unknown" : String.format(Locale.ROOT, "%,.0f MiB", v);
+    }
+
+    private static Double finite(double v) {
+      return Double.isNaN(v) ? null : v;
     }
 
     private static double[] medians(List<List<Run>> runs) {
@@ -443,11 +494,16 @@ public final class ServeEndToEnd {
       throw new IOException("the training loop did not start within 120 s");
     }
     Path log = work.resolve("serve.log");
+    Path rss = work.resolve("serve-rss.txt");
+    Files.deleteIfExists(rss);
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(TIME)) {
+      // the JVM's peak resident set, as the kernel counts it (GNU time's %M, KiB)
+      command.addAll(List.of(TIME.toString(), "-f", "%M", "-o", rss.toString()));
+    }
+    command.addAll(serveCommand(source, ring, w));
     Process server =
-        new ProcessBuilder(serveCommand(source, ring, w))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Run run;
     try {
       run = finish(p, out, err);
@@ -464,7 +520,20 @@ public final class ServeEndToEnd {
       throw new IOException(
           "nuload serve exited " + server.exitValue() + ": " + Files.readString(log).strip());
     }
-    return run;
+    return run.withLoaderPeakRssMib(peakKib(rss) / 1024.0);
+  }
+
+  /** GNU time's KiB figure from its output file, or NaN when there is none. */
+  private static double peakKib(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return Double.NaN;
+    }
+    String[] lines = Files.readString(file).strip().split("\n");
+    try {
+      return Double.parseDouble(lines[lines.length - 1].strip());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 
   private Run baseline(Path root, Path infos, int w, Double stepMs)
@@ -521,7 +590,9 @@ public final class ServeEndToEnd {
         JsonValues.number(v, "steady_samples_per_s"),
         JsonValues.number(v, "samples_per_s"),
         JsonValues.number(v, "steady_wait_fraction"),
-        JsonValues.number(v, "wait_fraction"));
+        JsonValues.number(v, "wait_fraction"),
+        v.get("peak_rss_mib") instanceof Number n ? n.doubleValue() : Double.NaN,
+        v.get("worker_peak_rss_mib") instanceof Number n ? n.doubleValue() : Double.NaN);
   }
 
   private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
