@@ -330,4 +330,28 @@ class ExtractorTest {
             tgz, out, ExtractOptions.defaults(out).withManifest(ChecksumManifest.read(manifest)));
     assertNull(r.error());
   }
+
+  @Test
+  void shouldStopBeforeWritingAnEntryThatWouldLeaveLessThanTheFreeSpaceFloor() throws Exception {
+    Path tgz = new Tars().file("a/x.bin", Tars.random(1, 1000)).writeTgz(dir.resolve("x.tgz"));
+    Path out = Files.createDirectories(dir.resolve("out"));
+    long floor = Files.getFileStore(out).getUsableSpace() + (1L << 30);
+    ArchiveResult r =
+        extract(
+            tgz,
+            out,
+            ExtractOptions.defaults(out)
+                .withLimits(ExtractLimits.DEFAULTS.withMinFreeBytes(floor)));
+    assertEquals(ArchiveResult.Status.FAILED, r.status());
+    String m = r.error().getMessage();
+    assertTrue(m.startsWith("x.tgz: not enough space in " + out), m);
+    assertTrue(m.contains("--min-free"), m);
+    assertEquals(dev.nuload.ExitCode.OUT_OF_RESOURCES, r.error().exitCode());
+    try (Stream<Path> s = Files.walk(out)) {
+      assertEquals(
+          List.of(),
+          s.filter(Files::isRegularFile).filter(p -> !p.toString().contains(".nuload")).toList(),
+          "nothing written");
+    }
+  }
 }
