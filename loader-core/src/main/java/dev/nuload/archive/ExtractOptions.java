@@ -2,6 +2,7 @@ package dev.nuload.archive;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What {@link Extractor} does: where to, how many threads, which entries, how strict.
@@ -74,18 +75,11 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withThreads(int workers, int archivesAtOnce) {
-    return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        includes,
-        onBadEntry,
-        limits,
-        manifest,
-        overwrite,
-        useIndex,
-        durable,
-        inflate);
+    return copy(
+        c -> {
+          c.workers = workers;
+          c.archivesAtOnce = archivesAtOnce;
+        });
   }
 
   /**
@@ -95,18 +89,7 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withIncludes(List<String> patterns) {
-    return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        patterns,
-        onBadEntry,
-        limits,
-        manifest,
-        overwrite,
-        useIndex,
-        durable,
-        inflate);
+    return copy(c -> c.includes = patterns);
   }
 
   /**
@@ -116,18 +99,7 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withPolicy(BadEntryPolicy policy) {
-    return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        includes,
-        policy,
-        limits,
-        manifest,
-        overwrite,
-        useIndex,
-        durable,
-        inflate);
+    return copy(c -> c.onBadEntry = policy);
   }
 
   /**
@@ -137,18 +109,7 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withLimits(ExtractLimits l) {
-    return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        includes,
-        onBadEntry,
-        l,
-        manifest,
-        overwrite,
-        useIndex,
-        durable,
-        inflate);
+    return copy(c -> c.limits = l);
   }
 
   /**
@@ -158,18 +119,7 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withManifest(ChecksumManifest m) {
-    return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        includes,
-        onBadEntry,
-        limits,
-        m,
-        overwrite,
-        useIndex,
-        durable,
-        inflate);
+    return copy(c -> c.manifest = m);
   }
 
   /**
@@ -179,18 +129,7 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withOverwrite(boolean o) {
-    return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        includes,
-        onBadEntry,
-        limits,
-        manifest,
-        o,
-        useIndex,
-        durable,
-        inflate);
+    return copy(c -> c.overwrite = o);
   }
 
   /**
@@ -200,18 +139,7 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withUseIndex(boolean u) {
-    return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        includes,
-        onBadEntry,
-        limits,
-        manifest,
-        overwrite,
-        u,
-        durable,
-        inflate);
+    return copy(c -> c.useIndex = u);
   }
 
   /**
@@ -221,18 +149,7 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withDurable(boolean d) {
-    return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        includes,
-        onBadEntry,
-        limits,
-        manifest,
-        overwrite,
-        useIndex,
-        d,
-        inflate);
+    return copy(c -> c.durable = d);
   }
 
   /**
@@ -242,17 +159,49 @@ public record ExtractOptions(
    * @return the copy.
    */
   public ExtractOptions withInflate(InflateEngine e) {
+    return copy(c -> c.inflate = e);
+  }
+
+  /** The fields of a copy being made, changed by one wither. */
+  private static final class Copy {
+    Path target;
+    int workers;
+    int archivesAtOnce;
+    List<String> includes;
+    BadEntryPolicy onBadEntry;
+    ExtractLimits limits;
+    ChecksumManifest manifest;
+    boolean overwrite;
+    boolean useIndex;
+    boolean durable;
+    InflateEngine inflate;
+  }
+
+  private ExtractOptions copy(Consumer<Copy> change) {
+    Copy c = new Copy();
+    c.target = target;
+    c.workers = workers;
+    c.archivesAtOnce = archivesAtOnce;
+    c.includes = includes;
+    c.onBadEntry = onBadEntry;
+    c.limits = limits;
+    c.manifest = manifest;
+    c.overwrite = overwrite;
+    c.useIndex = useIndex;
+    c.durable = durable;
+    c.inflate = inflate;
+    change.accept(c);
     return new ExtractOptions(
-        target,
-        workers,
-        archivesAtOnce,
-        includes,
-        onBadEntry,
-        limits,
-        manifest,
-        overwrite,
-        useIndex,
-        durable,
-        e);
+        c.target,
+        c.workers,
+        c.archivesAtOnce,
+        c.includes,
+        c.onBadEntry,
+        c.limits,
+        c.manifest,
+        c.overwrite,
+        c.useIndex,
+        c.durable,
+        c.inflate);
   }
 }
