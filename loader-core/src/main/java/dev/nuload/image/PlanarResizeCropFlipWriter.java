@@ -72,7 +72,6 @@ public final class PlanarResizeCropFlipWriter {
   private byte[] upper = new byte[0]; // the window of the first plane row
   private byte[] lower = new byte[0]; // the window of the second plane row
   private int[] blend = new int[0]; // vertical blend of the window, scaled by 2^BITS
-  private int[] blend2 = new int[0]; // the same for Cr
   private int[] yRow = new int[0]; // resized samples of one output row, destination order
   private int[] cbRow = new int[0];
   private int[] crRow = new int[0];
@@ -179,7 +178,6 @@ public final class PlanarResizeCropFlipWriter {
         upper = new byte[window];
         lower = new byte[window];
         blend = new int[window];
-        blend2 = new int[window];
       }
     }
     long elem = out.dtype().bytes();
@@ -367,33 +365,6 @@ public final class PlanarResizeCropFlipWriter {
       }
     }
     return v;
-  }
-
-  /**
-   * {@link #planeRow} for Cb and Cr together: both planes share the window and the tables, so one
-   * gather loop reads each index and weight once for both.
-   */
-  private void chromaRows(DecodedPlanes src, int dlo, int dhi) {
-    int stride = src.chromaStride();
-    int start = chromaStart;
-    int count = chromaCount;
-    int[] vb = blendRow(src.cb(), stride, start, count, blend);
-    int[] vr = blendRow(src.cr(), stride, start, count, blend2);
-    int[] x0 = chromaX0;
-    int[] x1 = chromaX1;
-    int[] wt = chromaW;
-    int[] cbr = cbRow;
-    int[] crr = crRow;
-    int half = 1 << (2 * BITS - 1);
-    int shift = 2 * BITS;
-    for (int d = dlo; d < dhi; d++) {
-      int w = wt[d];
-      int w0 = ONE - w;
-      int i0 = x0[d];
-      int i1 = x1[d];
-      cbr[d] = (vb[i0] * w0 + vb[i1] * w + half) >> shift;
-      crr[d] = (vr[i0] * w0 + vr[i1] * w + half) >> shift;
-    }
   }
 
   /**
