@@ -32,10 +32,12 @@ import java.util.Arrays;
  * cropped output pixels. Weights have {@value #BITS} fractional bits per axis; the vertical blend
  * keeps them (no rounding between the passes) and the horizontal one rounds to 8 bits.
  *
- * <p>The vertical blend, the colour conversion and the normalisation read and write their arrays at
- * the same index (the form the JIT vectorises); the horizontal pass is a gather through per-image
- * index tables. Scratch arrays grow to the largest image seen and are reused (no allocation per
- * image once sizes repeat). Not thread-safe: one per worker thread. Holds no native memory.
+ * <p>The vertical blend, the colour conversion and the float normalisation read and write int or
+ * float arrays at the same index (the form the JIT vectorises); widening plane bytes to ints is not
+ * vectorised, so each plane row is widened once into a two-row cache per plane; the horizontal pass
+ * is a gather through per-image index tables. Scratch arrays grow to the largest image seen and are
+ * reused (no allocation per image once sizes repeat). Not thread-safe: one per worker thread. Holds
+ * no native memory.
  */
 public final class PlanarResizeCropFlipWriter {
   /** Fractional bits of the interpolation weights on each axis. */
@@ -69,8 +71,9 @@ public final class PlanarResizeCropFlipWriter {
   private int v1;
   private int vw;
 
-  private byte[] upper = new byte[0]; // the window of the first plane row
-  private byte[] lower = new byte[0]; // the window of the second plane row
+  private byte[] bytes = new byte[0]; // the window of one plane row
+  private final int[][][] cache = new int[3][2][0]; // per plane (Y, Cb, Cr): two widened rows
+  private final int[][] cachedRow = new int[3][2]; // their plane row numbers, -1 for none
   private int[] blend = new int[0]; // vertical blend of the window, scaled by 2^BITS
   private int[] yRow = new int[0]; // resized samples of one output row, destination order
   private int[] cbRow = new int[0];
@@ -175,10 +178,12 @@ public final class PlanarResizeCropFlipWriter {
         window = Math.max(window, chromaCount);
       }
       if (blend.length < window) {
-        upper = new byte[window];
-        lower = new byte[window];
+        bytes = new byte[window];
         blend = new int[window];
       }
+    }
+    for (int[] c : cachedRow) {
+      Arrays.fill(c, -1); // new planes
     }
     long elem = out.dtype().bytes();
     long planeBytes = (long) out.paddedHeight() * pw * elem;
@@ -188,6 +193,7 @@ public final class PlanarResizeCropFlipWriter {
       if (any && ry >= r0 && ry < r1) {
         mapRow(src.height(), resizeHeight, 1, src.height(), ry);
         planeRow(
+            0,
             src.luma(),
             src.lumaStride(),
             lumaStart,
@@ -205,6 +211,7 @@ public final class PlanarResizeCropFlipWriter {
         } else {
           mapRow(src.height(), resizeHeight, src.chromaFactorY(), src.chromaHeight(), ry);
           planeRow(
+              1,
               src.cb(),
               src.chromaStride(),
               chromaStart,
@@ -216,6 +223,7 @@ public final class PlanarResizeCropFlipWriter {
               dlo,
               dhi);
           planeRow(
+              2,
               src.cr(),
               src.chromaStride(),
               chromaStart,
@@ -325,6 +333,7 @@ public final class PlanarResizeCropFlipWriter {
    * {@link #v1} over the window, then interpolates each destination column from the blend.
    */
   private void planeRow(
+      int p,
       MemorySegment plane,
       int stride,
       int start,
@@ -335,7 +344,7 @@ public final class PlanarResizeCropFlipWriter {
       int[] row,
       int dlo,
       int dhi) {
-    int[] v = blendRow(plane, stride, start, count, blend);
+    int[] v = blendRow(p, plane, stride, start, count, blend);
     int half = 1 << (2 * BITS - 1);
     int shift = 2 * BITS;
     for (int d = dlo; d < dhi; d++) {
@@ -348,23 +357,51 @@ public final class PlanarResizeCropFlipWriter {
    * Blends plane rows {@link #v0} and {@link #v1} over the window {@code [start, start + count)}
    * into {@code v}, scaled by {@code 2^BITS}.
    */
-  private int[] blendRow(MemorySegment plane, int stride, int start, int count, int[] v) {
-    byte[] a = upper;
-    MemorySegment.copy(plane, ValueLayout.JAVA_BYTE, (long) v0 * stride + start, a, 0, count);
+  private int[] blendRow(int p, MemorySegment plane, int stride, int start, int count, int[] v) {
+    int[] a = widened(p, plane, stride, start, count, v0, v1);
     if (vw == 0) {
       for (int i = 0; i < count; i++) {
-        v[i] = (a[i] & 0xFF) << BITS;
+        v[i] = a[i] << BITS;
       }
     } else {
-      byte[] b = lower;
-      MemorySegment.copy(plane, ValueLayout.JAVA_BYTE, (long) v1 * stride + start, b, 0, count);
+      int[] b = widened(p, plane, stride, start, count, v1, v0);
       int w1 = vw;
       int w0 = ONE - w1;
       for (int i = 0; i < count; i++) {
-        v[i] = (a[i] & 0xFF) * w0 + (b[i] & 0xFF) * w1;
+        v[i] = a[i] * w0 + b[i] * w1;
       }
     }
     return v;
+  }
+
+  /**
+   * Returns the window of plane row {@code r} widened to ints, from a two-row cache per plane
+   * (consecutive output rows mostly read the same plane rows, and widening bytes is the slow part:
+   * the JIT does not vectorise it); a miss replaces the slot not holding row {@code keep}.
+   */
+  private int[] widened(
+      int p, MemorySegment plane, int stride, int start, int count, int r, int keep) {
+    int[] idx = cachedRow[p];
+    int[][] rows = cache[p];
+    if (idx[0] == r) {
+      return rows[0];
+    }
+    if (idx[1] == r) {
+      return rows[1];
+    }
+    int slot = idx[0] == keep ? 1 : 0;
+    int[] t = rows[slot];
+    if (t.length < count) {
+      t = new int[count];
+      rows[slot] = t;
+    }
+    byte[] a = bytes;
+    MemorySegment.copy(plane, ValueLayout.JAVA_BYTE, (long) r * stride + start, a, 0, count);
+    for (int i = 0; i < count; i++) {
+      t[i] = a[i] & 0xFF;
+    }
+    idx[slot] = r;
+    return t;
   }
 
   /**
