@@ -214,6 +214,26 @@ class PlanarResizeCropFlipWriterTest {
   }
 
   @Test
+  void shouldStayWithinTwoLevelsOfTheDecoderFor422And440AtTheDecodedSize() {
+    // libjpeg-turbo upsamples 4:2:2 and 4:4:0 with the same triangle filter ("fancy" h2v1, h1v2)
+    int w = 66;
+    int h = 42;
+    for (int subsamp : new int[] {TurboJpeg.TJSAMP_422, TurboJpeg.TJSAMP_440}) {
+      byte[] jpeg = encode(pattern(w, h), w, h, subsamp);
+      DecodedImage bgr = exactDecoder.decode(jpeg, jpeg.length, "bgr");
+      ResizeCropFlipWriter.Output o = u8(w, h, w, h);
+      MemorySegment want = arena.allocate(o.bytes());
+      interleaved.write(bgr, w, h, 0, 0, false, ResampleFilter.LINEAR, o, want, 0);
+      DecodedPlanes p = decoder.decodePlanesAtLeast(jpeg, jpeg.length, "planes", w, h);
+      assertEquals(subsamp == TurboJpeg.TJSAMP_422 ? 2 : 1, p.chromaFactorX());
+      assertEquals(subsamp == TurboJpeg.TJSAMP_422 ? 1 : 2, p.chromaFactorY());
+      byte[] got = runPlanar(p, w, h, 0, 0, false, o).toArray(ValueLayout.JAVA_BYTE);
+      int max = maxAbs(want.toArray(ValueLayout.JAVA_BYTE), got);
+      assertTrue(max <= 2, "subsampling " + subsamp + ": max " + max);
+    }
+  }
+
+  @Test
   void shouldWriteTheLumaToAllChannelsForGreyscale() {
     int w = 50;
     int h = 30;
