@@ -43,6 +43,18 @@ final class TurboJpeg {
   /** {@code TJSAMP_GRAY}. */
   static final int TJSAMP_GRAY = 3;
 
+  /** {@code TJSAMP_440}. */
+  static final int TJSAMP_440 = 4;
+
+  /** {@code TJSAMP_411}. */
+  static final int TJSAMP_411 = 5;
+
+  /** {@code TJCS_YCbCr}. */
+  static final int TJCS_YCBCR = 1;
+
+  /** {@code TJCS_GRAY}. */
+  static final int TJCS_GRAY = 2;
+
   /** {@code TJFLAG_NOREALLOC}: never reallocate the caller's output buffer. */
   static final int TJFLAG_NOREALLOC = 1024;
 
@@ -55,6 +67,9 @@ final class TurboJpeg {
   static final MethodHandle GET_ERROR_STR2;
   static final MethodHandle BUF_SIZE;
   static final MethodHandle GET_SCALING_FACTORS;
+  static final MethodHandle DECOMPRESS_TO_YUV_PLANES;
+  static final MethodHandle PLANE_WIDTH;
+  static final MethodHandle PLANE_HEIGHT;
 
   /** Why the library did not load, or null when it did. */
   static final Throwable LOAD_FAILURE;
@@ -69,6 +84,9 @@ final class TurboJpeg {
     MethodHandle err = null;
     MethodHandle bufSize = null;
     MethodHandle scaling = null;
+    MethodHandle yuv = null;
+    MethodHandle planeW = null;
+    MethodHandle planeH = null;
     Throwable failure = null;
     try {
       Linker linker = Linker.nativeLinker();
@@ -115,6 +133,26 @@ final class TurboJpeg {
       scaling =
           linker.downcallHandle(
               find(lib, "tjGetScalingFactors"), FunctionDescriptor.of(ADDRESS, ADDRESS));
+      // int tjDecompressToYUVPlanes(handle, const uchar* jpeg, ulong size, uchar** dstPlanes,
+      //                              int width, int* strides, int height, int flags)
+      yuv =
+          linker.downcallHandle(
+              find(lib, "tjDecompressToYUVPlanes"),
+              FunctionDescriptor.of(
+                  JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
+                  JAVA_INT),
+              critical);
+      // int tjPlaneWidth(int componentID, int width, int subsamp), tjPlaneHeight alike
+      planeW =
+          linker.downcallHandle(
+              find(lib, "tjPlaneWidth"),
+              FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+              critical);
+      planeH =
+          linker.downcallHandle(
+              find(lib, "tjPlaneHeight"),
+              FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+              critical);
     } catch (Throwable t) { // IllegalArgumentException (not found), IllegalCallerException, ...
       failure = t;
     }
@@ -127,6 +165,9 @@ final class TurboJpeg {
     GET_ERROR_STR2 = err;
     BUF_SIZE = bufSize;
     GET_SCALING_FACTORS = scaling;
+    DECOMPRESS_TO_YUV_PLANES = yuv;
+    PLANE_WIDTH = planeW;
+    PLANE_HEIGHT = planeH;
     LOAD_FAILURE = failure;
   }
 

@@ -1,5 +1,6 @@
 package dev.nuload.image;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.nuload.BadDataException;
@@ -8,11 +9,12 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@link JpegDecoder} calling libjpeg-turbo's {@code tjDecompressHeader3} and {@code tjDecompress2}
- * through the FFM API. The JPEG bytes are passed straight from the Java array (critical downcall);
- * pixels land in one off-heap buffer that grows to the largest image seen and is then reused.
- * Decoding uses the library defaults, which are also what OpenCV and Pillow use: accurate integer
- * IDCT and "fancy" (smooth) chroma upsampling. DCT-domain scaling uses the library's own list of
- * factors ({@code tjGetScalingFactors}).
+ * (or {@code tjDecompressToYUVPlanes}, {@link #decodePlanesAtLeast}) through the FFM API. The JPEG
+ * bytes are passed straight from the Java array (critical downcall); pixels land in one off-heap
+ * buffer that grows to the largest image seen and is then reused. Decoding uses the library
+ * defaults, which are also what OpenCV and Pillow use: accurate integer IDCT and "fancy" (smooth)
+ * chroma upsampling. DCT-domain scaling uses the library's own list of factors ({@code
+ * tjGetScalingFactors}).
  *
  * <p>Ownership: the instance owns one TurboJPEG decompressor handle and the pixel buffer's {@link
  * Arena}; {@link #close()} releases both. Not thread-safe.
@@ -24,6 +26,7 @@ public final class TurboJpegDecoder implements JpegDecoder {
   private final Arena arena = Arena.ofShared();
   private final MemorySegment handle;
   private final MemorySegment ints; // width, height, subsamp, colorspace
+  private final MemorySegment planePointers; // uchar* dstPlanes[3]
   private Arena outArena;
   private MemorySegment out = MemorySegment.NULL;
   private boolean closed;
@@ -49,6 +52,7 @@ public final class TurboJpegDecoder implements JpegDecoder {
       throw new IllegalStateException("tjInitDecompress returned NULL");
     }
     ints = arena.allocate(JAVA_INT, 4);
+    planePointers = arena.allocate(ADDRESS, 3);
   }
 
   /**
@@ -109,6 +113,151 @@ public final class TurboJpegDecoder implements JpegDecoder {
   @Override
   public DecodedImage decodeAtLeast(
       byte[] jpeg, int length, String source, int minWidth, int minHeight) {
+    MemorySegment src = readHeader(jpeg, length, source);
+    int sw = ints.getAtIndex(JAVA_INT, 0);
+    int sh = ints.getAtIndex(JAVA_INT, 1);
+    int[] f = factorFor(sw, sh, minWidth, minHeight);
+    int w = scaled(sw, f);
+    int h = scaled(sh, f);
+    long need = (long) w * h * 3;
+    ensureOut(need);
+    int rc;
+    try {
+      rc =
+          (int)
+              TurboJpeg.DECOMPRESS2.invokeExact(
+                  handle, src, (long) length, out, w, w * 3, h, TurboJpeg.TJPF_BGR, 0);
+    } catch (Throwable t) {
+      throw new IllegalStateException("tjDecompress2 call failed", t);
+    }
+    if (rc != 0) {
+      throw new BadDataException(
+          source + ": corrupt or truncated JPEG: " + TurboJpeg.errorString(handle));
+    }
+    return new DecodedImage(out, w, h, sw, sh);
+  }
+
+  /**
+   * Decodes to the stored Y, Cb, Cr planes (no chroma upsampling, no colour conversion: {@code
+   * tjDecompressToYUVPlanes}) with the same DCT scaling choice as {@link #decodeAtLeast}. At the
+   * non-power-of-two factors this skips the library's slowest steps (its upsampling and colour
+   * conversion have no SIMD code there). The planes land in the decoder's reusable buffer.
+   *
+   * @param jpeg the JPEG bytes.
+   * @param length how many bytes of {@code jpeg} are valid.
+   * @param source the file or entry name used in error messages.
+   * @param minWidth smallest acceptable output width.
+   * @param minHeight smallest acceptable output height.
+   * @return a view valid until the next call or {@link #close()}, or null when the JPEG is not
+   *     YCbCr or greyscale (RGB, CMYK, YCCK JPEGs) or uses a subsampling without a planar path: the
+   *     caller then uses {@link #decodeAtLeast}.
+   * @throws BadDataException when the bytes cannot be decoded (message starts with {@code source}).
+   */
+  public DecodedPlanes decodePlanesAtLeast(
+      byte[] jpeg, int length, String source, int minWidth, int minHeight) {
+    MemorySegment src = readHeader(jpeg, length, source);
+    int sw = ints.getAtIndex(JAVA_INT, 0);
+    int sh = ints.getAtIndex(JAVA_INT, 1);
+    int subsamp = ints.getAtIndex(JAVA_INT, 2);
+    int colorspace = ints.getAtIndex(JAVA_INT, 3);
+    int fx;
+    int fy;
+    switch (subsamp) {
+      case TurboJpeg.TJSAMP_444 -> {
+        fx = 1;
+        fy = 1;
+      }
+      case TurboJpeg.TJSAMP_422 -> {
+        fx = 2;
+        fy = 1;
+      }
+      case TurboJpeg.TJSAMP_420 -> {
+        fx = 2;
+        fy = 2;
+      }
+      case TurboJpeg.TJSAMP_440 -> {
+        fx = 1;
+        fy = 2;
+      }
+      case TurboJpeg.TJSAMP_411 -> {
+        fx = 4;
+        fy = 1;
+      }
+      case TurboJpeg.TJSAMP_GRAY -> {
+        fx = 0;
+        fy = 0;
+      }
+      default -> {
+        return null;
+      }
+    }
+    boolean gray = subsamp == TurboJpeg.TJSAMP_GRAY;
+    if (colorspace != (gray ? TurboJpeg.TJCS_GRAY : TurboJpeg.TJCS_YCBCR)) {
+      return null;
+    }
+    int[] f = factorFor(sw, sh, minWidth, minHeight);
+    int w = scaled(sw, f);
+    int h = scaled(sh, f);
+    int lumaStride;
+    int lumaRows;
+    int chromaStride = 0;
+    int chromaRows = 0;
+    try {
+      lumaStride = (int) TurboJpeg.PLANE_WIDTH.invokeExact(0, w, subsamp);
+      lumaRows = (int) TurboJpeg.PLANE_HEIGHT.invokeExact(0, h, subsamp);
+      if (!gray) {
+        chromaStride = (int) TurboJpeg.PLANE_WIDTH.invokeExact(1, w, subsamp);
+        chromaRows = (int) TurboJpeg.PLANE_HEIGHT.invokeExact(1, h, subsamp);
+      }
+    } catch (Throwable t) {
+      throw new IllegalStateException("tjPlaneWidth/tjPlaneHeight call failed", t);
+    }
+    if (lumaStride <= 0 || lumaRows <= 0 || (!gray && (chromaStride <= 0 || chromaRows <= 0))) {
+      return null;
+    }
+    long lumaBytes = (long) lumaStride * lumaRows;
+    long chromaBytes = (long) chromaStride * chromaRows;
+    // each plane starts on a 64-byte boundary
+    long chromaAt = (lumaBytes + 63) & ~63L;
+    long crAt = chromaAt + ((chromaBytes + 63) & ~63L);
+    ensureOut(crAt + chromaBytes);
+    MemorySegment luma = out.asSlice(0, lumaBytes);
+    MemorySegment cb = gray ? MemorySegment.NULL : out.asSlice(chromaAt, chromaBytes);
+    MemorySegment cr = gray ? MemorySegment.NULL : out.asSlice(crAt, chromaBytes);
+    planePointers.setAtIndex(ADDRESS, 0, luma);
+    planePointers.setAtIndex(ADDRESS, 1, cb);
+    planePointers.setAtIndex(ADDRESS, 2, cr);
+    int rc;
+    try {
+      rc =
+          (int)
+              TurboJpeg.DECOMPRESS_TO_YUV_PLANES.invokeExact(
+                  handle, src, (long) length, planePointers, w, MemorySegment.NULL, h, 0);
+    } catch (Throwable t) {
+      throw new IllegalStateException("tjDecompressToYUVPlanes call failed", t);
+    }
+    if (rc != 0) {
+      throw new BadDataException(
+          source + ": corrupt or truncated JPEG: " + TurboJpeg.errorString(handle));
+    }
+    return new DecodedPlanes(
+        luma,
+        cb,
+        cr,
+        w,
+        h,
+        lumaStride,
+        gray ? 0 : (w + fx - 1) / fx,
+        gray ? 0 : (h + fy - 1) / fy,
+        chromaStride,
+        fx,
+        fy,
+        sw,
+        sh);
+  }
+
+  /** Reads the header into {@link #ints}; returns the JPEG bytes as a segment. */
+  private MemorySegment readHeader(byte[] jpeg, int length, String source) {
     if (closed) {
       throw new IllegalStateException("decoder is closed");
     }
@@ -135,15 +284,16 @@ public final class TurboJpegDecoder implements JpegDecoder {
       throw new BadDataException(
           source + ": not a decodable JPEG header: " + TurboJpeg.errorString(handle));
     }
-    int sw = ints.getAtIndex(JAVA_INT, 0);
-    int sh = ints.getAtIndex(JAVA_INT, 1);
-    int[] f =
-        minWidth >= sw && minHeight >= sh
-            ? new int[] {1, 1}
-            : chooseFactor(sw, sh, minWidth, minHeight);
-    int w = scaled(sw, f);
-    int h = scaled(sh, f);
-    long need = (long) w * h * 3;
+    return src;
+  }
+
+  private static int[] factorFor(int sw, int sh, int minWidth, int minHeight) {
+    return minWidth >= sw && minHeight >= sh
+        ? new int[] {1, 1}
+        : chooseFactor(sw, sh, minWidth, minHeight);
+  }
+
+  private void ensureOut(long need) {
     if (out.byteSize() < need) {
       if (outArena != null) {
         outArena.close();
@@ -151,19 +301,6 @@ public final class TurboJpegDecoder implements JpegDecoder {
       outArena = Arena.ofShared();
       out = outArena.allocate(need, 64);
     }
-    try {
-      rc =
-          (int)
-              TurboJpeg.DECOMPRESS2.invokeExact(
-                  handle, src, (long) length, out, w, w * 3, h, TurboJpeg.TJPF_BGR, 0);
-    } catch (Throwable t) {
-      throw new IllegalStateException("tjDecompress2 call failed", t);
-    }
-    if (rc != 0) {
-      throw new BadDataException(
-          source + ": corrupt or truncated JPEG: " + TurboJpeg.errorString(handle));
-    }
-    return new DecodedImage(out, w, h, sw, sh);
   }
 
   @Override

@@ -60,13 +60,29 @@ public final class TurboJpegEncoder implements JpegEncoder {
 
   @Override
   public ByteBuffer encode(byte[] pixels, int width, int height, PixelFormat format, int quality) {
+    return encode(pixels, width, height, format, quality, TurboJpeg.TJSAMP_420);
+  }
+
+  /**
+   * Encodes with a given chroma subsampling (tests make 4:4:4 and greyscale JPEGs with it).
+   *
+   * @param pixels interleaved 8-bit pixels, {@code width * height * 3} bytes.
+   * @param width width in pixels.
+   * @param height height in pixels.
+   * @param format byte order of {@code pixels}.
+   * @param quality 1 to 100.
+   * @param subsamp a {@code TJSAMP_*} value of {@link TurboJpeg}.
+   * @return the JPEG bytes, a read-only view valid until the next call or {@link #close()}.
+   */
+  ByteBuffer encode(
+      byte[] pixels, int width, int height, PixelFormat format, int quality, int subsamp) {
     if (closed) {
       throw new IllegalStateException("encoder is closed");
     }
     JpegEncoder.checkArguments(pixels, width, height, quality);
     long cap;
     try {
-      cap = (long) TurboJpeg.BUF_SIZE.invokeExact(width, height, TurboJpeg.TJSAMP_420);
+      cap = (long) TurboJpeg.BUF_SIZE.invokeExact(width, height, subsamp);
     } catch (Throwable t) {
       throw new IllegalStateException("tjBufSize failed", t);
     }
@@ -93,7 +109,7 @@ public final class TurboJpegEncoder implements JpegEncoder {
                   pf,
                   bufPtr,
                   sizePtr,
-                  TurboJpeg.TJSAMP_420,
+                  subsamp,
                   quality,
                   TurboJpeg.TJFLAG_NOREALLOC);
     } catch (Throwable t) {

@@ -2,8 +2,10 @@ package dev.nuload.bench.image;
 
 import dev.nuload.image.ChannelNormalization;
 import dev.nuload.image.DecodedImage;
+import dev.nuload.image.DecodedPlanes;
 import dev.nuload.image.ImageIoJpegDecoder;
 import dev.nuload.image.JpegDecoder;
+import dev.nuload.image.PlanarResizeCropFlipWriter;
 import dev.nuload.image.ResampleFilter;
 import dev.nuload.image.ResizeCropFlipWriter;
 import dev.nuload.image.TensorDType;
@@ -37,9 +39,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Per-image costs of the PETR image path on a real 1600x900 nuScenes JPEG: each decoder (full and
  * DCT-scaled), then each transform on an already decoded image: resize+crop+flip in exact (BICUBIC)
- * and fast (BILINEAR from the DCT-scaled decode) modes, and the normalise/convert/pad write for
- * each dtype (no resize: the pixels are copied and converted only). The training resize ratio r =
- * 0.55 (880x495, crop (40, 175)) is the middle of PETRv2's range.
+ * and fast modes (LINEAR from the DCT-scaled BGR decode, and the fast mode's planar writer from the
+ * DCT-scaled Y, Cb, Cr planes), and the normalise/convert/pad write for each dtype (no resize: the
+ * pixels are copied and converted only). The training resize ratio r = 0.55 (880x495, crop (40,
+ * 175)) is the middle of PETRv2's range.
  *
  * <p>Run: {@code java -jar loader-bench/target/benchmarks.jar ImageBenchmark}; set {@code
  * -Dnuload.shared.dir} when the shared fixtures are not at {@code ../shared}.
@@ -91,6 +94,8 @@ public class ImageBenchmark {
   private byte[] jpeg;
   private DecodedImage full; // a copy, decoded once
   private DecodedImage scaled; // a copy at the DCT scale the fast mode uses
+  private DecodedPlanes planes; // a copy of the Y, Cb, Cr planes at that scale
+  private PlanarResizeCropFlipWriter planar;
   private MemorySegment dst;
   private ResizeCropFlipWriter writer;
   private ResizeCropFlipWriter.Output f32;
@@ -122,7 +127,9 @@ public class ImageBenchmark {
     turbo = new TurboJpegDecoder();
     full = copy(turbo.decode(jpeg, jpeg.length, "bench"));
     scaled = copy(turbo.decodeAtLeast(jpeg, jpeg.length, "bench", RW, RH));
+    planes = copy(turbo.decodePlanesAtLeast(jpeg, jpeg.length, "bench", RW, RH));
     writer = new ResizeCropFlipWriter();
+    planar = new PlanarResizeCropFlipWriter();
     ChannelNormalization n = PetrConfig.petrv2_800x320().normalization();
     f32 = new ResizeCropFlipWriter.Output(800, 320, 800, 320, TensorDType.FLOAT32, n);
     f16 = new ResizeCropFlipWriter.Output(800, 320, 800, 320, TensorDType.FLOAT16, n);
@@ -135,6 +142,29 @@ public class ImageBenchmark {
     MemorySegment m = arena.allocate(n, 64);
     MemorySegment.copy(d.pixels(), 0, m, 0, n);
     return new DecodedImage(m, d.width(), d.height(), d.sourceWidth(), d.sourceHeight());
+  }
+
+  private DecodedPlanes copy(DecodedPlanes d) {
+    return new DecodedPlanes(
+        copy(d.luma()),
+        copy(d.cb()),
+        copy(d.cr()),
+        d.width(),
+        d.height(),
+        d.lumaStride(),
+        d.chromaWidth(),
+        d.chromaHeight(),
+        d.chromaStride(),
+        d.chromaFactorX(),
+        d.chromaFactorY(),
+        d.sourceWidth(),
+        d.sourceHeight());
+  }
+
+  private MemorySegment copy(MemorySegment m) {
+    MemorySegment c = arena.allocate(Math.max(1, m.byteSize()), 64);
+    MemorySegment.copy(m, 0, c, 0, m.byteSize());
+    return c;
   }
 
   /** Releases the decoders and buffers. */
@@ -169,6 +199,17 @@ public class ImageBenchmark {
   }
 
   /**
+   * DCT-scaled decode to the Y, Cb, Cr planes at the fast mode's size (TurboJPEG only).
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void decodeScaledPlanes(Blackhole bh) {
+    DecodedPlanes d = turbo.decodePlanesAtLeast(jpeg, jpeg.length, "bench", RW, RH);
+    bh.consume(d.luma().get(ValueLayout.JAVA_BYTE, 12345));
+  }
+
+  /**
    * Exact resize+crop+flip of a decoded image, uint8 out.
    *
    * @param bh sink.
@@ -187,6 +228,29 @@ public class ImageBenchmark {
   @Benchmark
   public void resizeFast(Blackhole bh) {
     writer.write(scaled, RW, RH, LEFT, TOP, true, ResampleFilter.LINEAR, u8, dst, 0);
+    bh.consume(dst.get(ValueLayout.JAVA_BYTE, 777));
+  }
+
+  /**
+   * The fast mode's planar writer: resize+crop+flip of the DCT-scaled Y, Cb, Cr planes (2-tap
+   * linear) and YCbCr to BGR of the crop, uint8 out.
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void resizeFastPlanar(Blackhole bh) {
+    planar.write(planes, RW, RH, LEFT, TOP, true, u8, dst, 0);
+    bh.consume(dst.get(ValueLayout.JAVA_BYTE, 777));
+  }
+
+  /**
+   * The planar writer with float32 output (normalised).
+   *
+   * @param bh sink.
+   */
+  @Benchmark
+  public void resizeFastPlanarFloat32(Blackhole bh) {
+    planar.write(planes, RW, RH, LEFT, TOP, true, f32, dst, 0);
     bh.consume(dst.get(ValueLayout.JAVA_BYTE, 777));
   }
 

@@ -9,10 +9,11 @@ public enum ImageMode {
   EXACT,
   /**
    * DCT-scaled decode (the smallest TurboJPEG factor still at least the resize target, so nothing
-   * is upscaled) and 2-tap linear interpolation for the remaining shrink of at most 1.25 (Pillow's
-   * antialiased BILINEAR when the decoder cannot scale, as ImageIO): same geometry (sizes, crop,
-   * ida), less work, pixel values close to but not equal to {@link #EXACT} ({@code nuload preview}
-   * prints the measured difference).
+   * is upscaled) to the JPEG's Y, Cb, Cr planes and 2-tap linear interpolation of each plane for
+   * the remaining shrink of at most 1.25, converting only the cropped pixels to BGR ({@link
+   * dev.nuload.image.PlanarResizeCropFlipWriter}); with ImageIO (no DCT scaling) a BGR decode and
+   * Pillow's antialiased BILINEAR. Same geometry (sizes, crop, ida), less work, pixel values close
+   * to but not equal to {@link #EXACT} ({@code nuload preview} prints the measured difference).
    */
   FAST;
 

@@ -2,10 +2,13 @@ package dev.nuload.nuscenes.petr;
 
 import dev.nuload.BadDataException;
 import dev.nuload.image.DecodedImage;
+import dev.nuload.image.DecodedPlanes;
 import dev.nuload.image.JpegCodecs;
 import dev.nuload.image.JpegDecoder;
+import dev.nuload.image.PlanarResizeCropFlipWriter;
 import dev.nuload.image.ResampleFilter;
 import dev.nuload.image.ResizeCropFlipWriter;
+import dev.nuload.image.TurboJpegDecoder;
 import dev.nuload.nuscenes.info.InfoRecord;
 import dev.nuload.nuscenes.info.InfoRecord.CameraSweep;
 import dev.nuload.nuscenes.info.InfoRecord.CameraSweepFrame;
@@ -29,6 +32,8 @@ import java.util.List;
  *   info --PetrAugmentation(seed, epoch, index)--&gt; AugmentParams (shared by all V views)
  *   per view: read JPEG (reused byte[]) --JpegDecoder--&gt; BGR (decoder's buffer)
  *             --ResizeCropFlipWriter (resize, crop, flip, normalise, dtype, pad)--&gt; imgDst
+ *   fast mode with TurboJPEG: --DCT-scaled decode to Y, Cb, Cr planes--&gt;
+ *             --PlanarResizeCropFlipWriter (same output contract)--&gt; imgDst
  *   geometry: K4, E from the info --ida--&gt; intrinsics, lidar2img --GlobalRotScale (train)--&gt;
  *   targets:  get_ann_info, range and name filters --GlobalRotScale (train)--&gt;
  * </pre>
@@ -56,6 +61,7 @@ public final class PetrSampleProcessor implements AutoCloseable {
   private final Path dataroot;
   private final JpegDecoder decoder;
   private final ResizeCropFlipWriter writer = new ResizeCropFlipWriter();
+  private final PlanarResizeCropFlipWriter planarWriter = new PlanarResizeCropFlipWriter();
   private final ResizeCropFlipWriter.Output output;
   private byte[] file = new byte[1 << 20];
   private boolean closed;
@@ -256,6 +262,26 @@ public final class PetrSampleProcessor implements AutoCloseable {
   public void writeImage(String relPath, AugmentParams p, MemorySegment dst, long offset) {
     Path path = dataroot.resolve(relPath);
     int len = read(path);
+    if (config.mode() == ImageMode.FAST && decoder instanceof TurboJpegDecoder turbo) {
+      // DCT-scaled decode to the Y, Cb, Cr planes; the planar writer resamples only the crop and
+      // converts only its pixels. Null for JPEGs that are not YCbCr/greyscale: interleaved path.
+      DecodedPlanes planes =
+          turbo.decodePlanesAtLeast(file, len, path.toString(), p.resizeWidth(), p.resizeHeight());
+      if (planes != null) {
+        checkSize(path, planes.sourceWidth(), planes.sourceHeight());
+        planarWriter.write(
+            planes,
+            p.resizeWidth(),
+            p.resizeHeight(),
+            p.cropLeft(),
+            p.cropTop(),
+            p.flip(),
+            output,
+            dst,
+            offset);
+        return;
+      }
+    }
     DecodedImage img;
     ResampleFilter filter;
     if (config.mode() == ImageMode.FAST) {
@@ -270,18 +296,7 @@ public final class PetrSampleProcessor implements AutoCloseable {
       img = decoder.decode(file, len, path.toString());
       filter = ResampleFilter.BICUBIC;
     }
-    if (img.sourceWidth() != config.sourceWidth() || img.sourceHeight() != config.sourceHeight()) {
-      throw new BadDataException(
-          path
-              + ": image is "
-              + img.sourceWidth()
-              + "x"
-              + img.sourceHeight()
-              + ", the config expects "
-              + config.sourceWidth()
-              + "x"
-              + config.sourceHeight());
-    }
+    checkSize(path, img.sourceWidth(), img.sourceHeight());
     writer.write(
         img,
         p.resizeWidth(),
@@ -293,6 +308,21 @@ public final class PetrSampleProcessor implements AutoCloseable {
         output,
         dst,
         offset);
+  }
+
+  private void checkSize(Path path, int width, int height) {
+    if (width != config.sourceWidth() || height != config.sourceHeight()) {
+      throw new BadDataException(
+          path
+              + ": image is "
+              + width
+              + "x"
+              + height
+              + ", the config expects "
+              + config.sourceWidth()
+              + "x"
+              + config.sourceHeight());
+    }
   }
 
   private int read(Path path) {
