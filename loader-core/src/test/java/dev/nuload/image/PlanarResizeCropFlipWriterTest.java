@@ -199,7 +199,7 @@ class PlanarResizeCropFlipWriterTest {
   }
 
   @Test
-  void shouldStayWithinOneLevelOfTheDecodersUpsamplingFor420AtTheDecodedSize() {
+  void shouldStayWithinTwoLevelsOfTheDecodersUpsamplingFor420AtTheDecodedSize() {
     // 2-tap linear chroma at the centred siting is libjpeg's "fancy" upsampling up to rounding
     int w = 64;
     int h = 48;
