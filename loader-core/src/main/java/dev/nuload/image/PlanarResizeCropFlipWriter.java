@@ -114,15 +114,7 @@ public final class PlanarResizeCropFlipWriter {
       ResizeCropFlipWriter.Output out,
       MemorySegment dst,
       long offset) {
-    if (offset < 0 || offset + out.bytes() > dst.byteSize()) {
-      throw new IndexOutOfBoundsException(
-          "image needs "
-              + out.bytes()
-              + " bytes at offset "
-              + offset
-              + ", destination holds "
-              + dst.byteSize());
-    }
+    out.requireFits(dst, offset);
     if (resizeWidth <= 0 || resizeHeight <= 0) {
       throw new IllegalArgumentException("bad resize " + resizeWidth + "x" + resizeHeight);
     }

@@ -115,6 +115,25 @@ public final class ResizeCropFlipWriter {
     public long bytes() {
       return 3L * paddedHeight * paddedWidth * dtype.bytes();
     }
+
+    /**
+     * Checks that one image fits in a destination at an offset.
+     *
+     * @param dst the destination.
+     * @param offset byte offset of the image's first plane.
+     * @throws IndexOutOfBoundsException when it does not fit.
+     */
+    public void requireFits(MemorySegment dst, long offset) {
+      if (offset < 0 || offset + bytes() > dst.byteSize()) {
+        throw new IndexOutOfBoundsException(
+            "image needs "
+                + bytes()
+                + " bytes at offset "
+                + offset
+                + ", destination holds "
+                + dst.byteSize());
+      }
+    }
   }
 
   /**
@@ -143,15 +162,7 @@ public final class ResizeCropFlipWriter {
       Output out,
       MemorySegment dst,
       long offset) {
-    if (offset < 0 || offset + out.bytes() > dst.byteSize()) {
-      throw new IndexOutOfBoundsException(
-          "image needs "
-              + out.bytes()
-              + " bytes at offset "
-              + offset
-              + ", destination holds "
-              + dst.byteSize());
-    }
+    out.requireFits(dst, offset);
     int fw = out.width();
     int fh = out.height();
     int pw = out.paddedWidth();
