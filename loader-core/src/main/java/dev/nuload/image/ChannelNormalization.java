@@ -60,4 +60,20 @@ public record ChannelNormalization(double[] mean, double[] std, boolean toRgb) {
     }
     return t;
   }
+
+  /**
+   * Tabulates {@link #table()} as IEEE half-precision bit patterns.
+   *
+   * @return {@code [3][256]}.
+   */
+  public short[][] table16() {
+    float[][] t = table();
+    short[][] h = new short[3][256];
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        h[c][v] = Float.floatToFloat16(t[c][v]);
+      }
+    }
+    return h;
+  }
 }

@@ -79,9 +79,10 @@ public final class PlanarResizeCropFlipWriter {
   private int[] cbRow = new int[0];
   private int[] crRow = new int[0];
   private final int[][] bgr = new int[3][0]; // B, G, R of one output row, 0 outside the data
-  private final float[][] rowF = new float[3][0]; // one output row per channel, padded width
-  private final short[][] rowH = new short[3][0];
-  private final byte[][] rowB = new byte[3][0];
+  private final OutputRows rows = new OutputRows(); // one output row per channel, padded width
+  private final float[][] rowF = rows.floats;
+  private final short[][] rowH = rows.halves;
+  private final byte[][] rowB = rows.bytes;
   private ChannelNormalization tableFor;
   private float[] mean;
   private float[] inverse;
@@ -481,28 +482,16 @@ public final class PlanarResizeCropFlipWriter {
       } else {
         Arrays.fill(bgr[c], 0);
       }
-      if (rowB[c].length != pw) {
-        rowB[c] = new byte[pw];
-        rowF[c] = new float[pw];
-        rowH[c] = new short[pw];
-      } else if (pw > fw) {
-        Arrays.fill(rowB[c], fw, pw, (byte) 0);
-        Arrays.fill(rowF[c], fw, pw, 0f);
-        Arrays.fill(rowH[c], fw, pw, (short) 0);
-      }
     }
+    rows.prepare(fw, pw);
     if (n != tableFor) {
-      float[][] t = n.table();
       mean = new float[3];
       inverse = new float[3];
-      table16 = new short[3][256];
       for (int c = 0; c < 3; c++) {
         mean[c] = (float) n.mean()[c];
         inverse[c] = (float) (1.0 / n.std()[c]);
-        for (int v = 0; v < 256; v++) {
-          table16[c][v] = Float.floatToFloat16(t[c][v]);
-        }
       }
+      table16 = n.table16();
       tableFor = n;
     }
   }

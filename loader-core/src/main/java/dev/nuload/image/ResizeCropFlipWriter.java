@@ -62,9 +62,10 @@ public final class ResizeCropFlipWriter {
   private int[] acc = new int[0]; // vertical accumulator for one row
   private int[] row8 = new int[0]; // one resized row of the crop, cols x 3 (B, G, R), 0 to 255
   private final byte[][] lines = new byte[BLOCK][0]; // the decoded rows of one block
-  private final float[][] rowF = new float[3][0]; // one output row per channel, padded width
-  private final short[][] rowH = new short[3][0];
-  private final byte[][] rowB = new byte[3][0];
+  private final OutputRows rows = new OutputRows(); // one output row per channel, padded width
+  private final float[][] rowF = rows.floats;
+  private final short[][] rowH = rows.halves;
+  private final byte[][] rowB = rows.bytes;
   private ChannelNormalization tableFor;
   private float[][] table;
   private short[][] table16;
@@ -181,7 +182,7 @@ public final class ResizeCropFlipWriter {
       vertical = new ResizeCoefficients(src.height(), resizeHeight, filter);
     }
     prepareTables(out.normalization());
-    prepareRows(fw, pw);
+    rows.prepare(fw, pw);
     int stride = cols * 3;
     if (line.length < stride) {
       line = new byte[stride];
@@ -558,32 +559,12 @@ public final class ResizeCropFlipWriter {
     }
   }
 
-  /** Sizes the per-channel output rows to the padded width; the pad columns stay 0. */
-  private void prepareRows(int fw, int pw) {
-    for (int c = 0; c < 3; c++) {
-      if (rowB[c].length != pw) {
-        rowB[c] = new byte[pw];
-        rowF[c] = new float[pw];
-        rowH[c] = new short[pw];
-      } else if (pw > fw) {
-        Arrays.fill(rowB[c], fw, pw, (byte) 0);
-        Arrays.fill(rowF[c], fw, pw, 0f);
-        Arrays.fill(rowH[c], fw, pw, (short) 0);
-      }
-    }
-  }
-
   private void prepareTables(ChannelNormalization n) {
     if (n == tableFor) {
       return;
     }
     table = n.table();
-    table16 = new short[3][256];
-    for (int c = 0; c < 3; c++) {
-      for (int v = 0; v < 256; v++) {
-        table16[c][v] = Float.floatToFloat16(table[c][v]);
-      }
-    }
+    table16 = n.table16();
     tableFor = n;
   }
 }
