@@ -3,6 +3,7 @@ package dev.nuload.bench.extract;
 import dev.nuload.archive.InflateEngine;
 import dev.nuload.archive.Repacker;
 import dev.nuload.bench.BenchData;
+import dev.nuload.bench.GnuTime;
 import dev.nuload.bench.report.BarChart;
 import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.Stats;
@@ -420,13 +421,8 @@ public final class ExtractEndToEnd {
   }
 
   private Run timed(Path cwd, String command) throws IOException, InterruptedException {
-    boolean time = Files.isExecutable(Path.of("/usr/bin/time"));
     Path rss = work.resolve("rss.txt");
-    Files.deleteIfExists(rss);
-    List<String> cmd =
-        time
-            ? List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString(), "sh", "-c", command)
-            : List.of("sh", "-c", command);
+    List<String> cmd = GnuTime.wrap(List.of("sh", "-c", command), rss);
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -435,15 +431,10 @@ public final class ExtractEndToEnd {
     if (rc != 0) {
       throw new IOException("'" + command + "' failed (exit " + rc + "): " + output);
     }
-    double mib = -1;
-    double cpu = Double.NaN;
-    if (time && Files.exists(rss)) {
-      String[] lines = Files.readString(rss).strip().split("\n");
-      String[] f = lines[lines.length - 1].strip().split(" ");
-      mib = Long.parseLong(f[0]) / 1024.0;
-      cpu = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
-    }
-    return new Run(wall, mib, cpu);
+    GnuTime.Report r = GnuTime.read(rss);
+    return r == null
+        ? new Run(wall, -1, Double.NaN)
+        : new Run(wall, r.peakRssMib(), r.cpuSeconds());
   }
 
   private Path dataset(Consumer<String> progress) throws IOException {

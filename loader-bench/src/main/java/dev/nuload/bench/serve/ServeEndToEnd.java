@@ -1,6 +1,7 @@
 package dev.nuload.bench.serve;
 
 import dev.nuload.bench.BenchData;
+import dev.nuload.bench.GnuTime;
 import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.LineChart;
 import dev.nuload.bench.report.Stats;
@@ -52,7 +53,6 @@ public final class ServeEndToEnd {
   public static final String CHART = "serve.svg";
 
   private static final int BATCH = 2;
-  private static final Path TIME = Path.of("/usr/bin/time");
   private static final long SEED = 1;
 
   private final Path work;
@@ -495,13 +495,8 @@ public final class ServeEndToEnd {
     }
     Path log = work.resolve("serve.log");
     Path rss = work.resolve("serve-rss.txt");
-    Files.deleteIfExists(rss);
-    List<String> command = new ArrayList<>();
-    if (Files.isExecutable(TIME)) {
-      // the JVM's peak resident set, as the kernel counts it (GNU time's %M, KiB)
-      command.addAll(List.of(TIME.toString(), "-f", "%M", "-o", rss.toString()));
-    }
-    command.addAll(serveCommand(source, ring, w));
+    // the JVM's peak resident set, as the kernel counts it
+    List<String> command = GnuTime.wrap(serveCommand(source, ring, w), rss);
     Process server =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Run run;
@@ -520,20 +515,8 @@ public final class ServeEndToEnd {
       throw new IOException(
           "nuload serve exited " + server.exitValue() + ": " + Files.readString(log).strip());
     }
-    return run.withLoaderPeakRssMib(peakKib(rss) / 1024.0);
-  }
-
-  /** GNU time's KiB figure from its output file, or NaN when there is none. */
-  private static double peakKib(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return Double.NaN;
-    }
-    String[] lines = Files.readString(file).strip().split("\n");
-    try {
-      return Double.parseDouble(lines[lines.length - 1].strip());
-    } catch (NumberFormatException e) {
-      return Double.NaN;
-    }
+    GnuTime.Report r = GnuTime.read(rss);
+    return run.withLoaderPeakRssMib(r == null ? Double.NaN : r.peakRssMib());
   }
 
   private Run baseline(Path root, Path infos, int w, Double stepMs)
