@@ -9,6 +9,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -335,6 +338,17 @@ public final class Extractor implements AutoCloseable {
               + options.inflate().description()
               + ")";
         }
+        if (archiveSum == null && parallelInflate(ch.size())) {
+          ParallelGzipInflater.Stats[] stats = new ParallelGzipInflater.Stats[1];
+          streaming(run, ch, null, pipe -> stats[0] = parallelGzip(run, ch, pipe));
+          return "gzip, parallel inflate on "
+              + options.workers()
+              + " threads ("
+              + options.inflate().description()
+              + (stats[0] == null
+                  ? ")"
+                  : "; " + stats[0].used() + " of " + stats[0].chunks() + " chunks used)");
+        }
         streaming(
             run,
             ch,
@@ -344,6 +358,53 @@ public final class Extractor implements AutoCloseable {
       }
       streaming(run, ch, archiveSum, pipe -> plain(run, pipe));
       return "tar";
+    }
+  }
+
+  /**
+   * Tells whether a gzip file this size is inflated by {@link ParallelGzipInflater}: ISA-L in use,
+   * two or more workers, at least {@link #PARALLEL_MIN_CHUNKS} chunks of {@link #gzipChunkBytes()},
+   * and not turned off with {@value #PARALLEL_INFLATE_PROP}{@code =false}.
+   */
+  private boolean parallelInflate(long size) {
+    return options.inflate() == InflateEngine.ISAL
+        && options.workers() >= 2
+        && !"false".equalsIgnoreCase(System.getProperty(PARALLEL_INFLATE_PROP))
+        && size >= PARALLEL_MIN_CHUNKS * gzipChunkBytes();
+  }
+
+  /** System property: {@code false} keeps single-threaded inflate for every gzip file. */
+  public static final String PARALLEL_INFLATE_PROP = "nuload.parallelInflate";
+
+  /** System property: compressed bytes per chunk of parallel inflate (default 4 MiB). */
+  static final String GZIP_CHUNK_PROP = "nuload.gzipChunkBytes";
+
+  private static final int PARALLEL_MIN_CHUNKS = 4;
+
+  private static long gzipChunkBytes() {
+    return Math.max(64 << 10, Long.getLong(GZIP_CHUNK_PROP, 4L << 20));
+  }
+
+  private ParallelGzipInflater.Stats parallelGzip(Run run, FileChannel ch, ChunkPipe pipe)
+      throws IOException, InterruptedException {
+    try (Arena arena = Arena.ofShared()) {
+      MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+      byte[] head = new byte[(int) Math.min(file.byteSize(), 64 << 10)];
+      MemorySegment.copy(file, ValueLayout.JAVA_BYTE, 0, head, 0, head.length);
+      int start = GzipDecoder.headerLength(head, head.length);
+      if (start < 0) {
+        throw new CorruptArchiveException(run.name, 0, null, "bad gzip member header", null);
+      }
+      ParallelGzipInflater inflater =
+          new ParallelGzipInflater(
+              run.name, file, start, gzipChunkBytes(), decoders, options.workers());
+      long end =
+          inflater.run((data, len) -> pipe.put(data, len, false), run.progress.compressedRead);
+      if (end < ch.size()) { // further members, or zero padding
+        run.source.seek(end);
+        new GzipDecoder(run.name, run.source, options.inflate()).run(pipe, false);
+      }
+      return inflater.stats();
     }
   }
 

@@ -34,10 +34,22 @@ final class GzipDecoder {
 
   /** Decodes every member into the pipe, then finishes it. */
   void run(ChunkPipe pipe) throws IOException, InterruptedException {
+    run(pipe, true);
+  }
+
+  /**
+   * Decodes the members from the source's position into the pipe.
+   *
+   * @param pipe where output goes.
+   * @param atFirstMember true at the start of the file; false right after a member that was decoded
+   *     elsewhere (then only further members or zero padding may follow).
+   */
+  void run(ChunkPipe pipe, boolean atFirstMember) throws IOException, InterruptedException {
+    inBase = src.position();
     byte[] out = pipe.emptyBuffer();
     int fill = 0;
     try (RawInflater inf = engine.open(in.length, ChunkPipe.CHUNK)) {
-      boolean first = true;
+      boolean first = atFirstMember;
       while (true) {
         if (!first) {
           if (!ensure(1)) {
@@ -265,21 +277,51 @@ final class GzipDecoder {
     return null;
   }
 
-  /** Decodes one complete member held in memory; checks its CRC and length. */
-  static byte[] decodeMember(byte[] m, String archive, long fileOffset, InflateEngine engine) {
+  /**
+   * Returns the length of the gzip member header at the start of {@code m}, or -1 when {@code m}
+   * does not hold a whole, valid header.
+   *
+   * @param m bytes from the start of a member.
+   * @param n how many of them are valid.
+   * @return header length in bytes (the offset of the deflate data), or -1.
+   */
+  static int headerLength(byte[] m, int n) {
+    if (n < 10 || (m[0] & 0xff) != 0x1f || (m[1] & 0xff) != 0x8b || m[2] != 8) {
+      return -1;
+    }
     int flg = m[3] & 0xff;
+    if ((flg & 0xe0) != 0) {
+      return -1;
+    }
     int p = 10;
     if ((flg & FEXTRA) != 0) {
+      if (p + 2 > n) {
+        return -1;
+      }
       p += 2 + ((m[10] & 0xff) | (m[11] & 0xff) << 8);
     }
-    if ((flg & FNAME) != 0) {
-      while (m[p++] != 0) {}
-    }
-    if ((flg & FCOMMENT) != 0) {
-      while (m[p++] != 0) {}
+    for (int f : new int[] {FNAME, FCOMMENT}) {
+      if ((flg & f) != 0) {
+        while (p < n && m[p] != 0) {
+          p++;
+        }
+        if (p >= n) {
+          return -1;
+        }
+        p++;
+      }
     }
     if ((flg & FHCRC) != 0) {
       p += 2;
+    }
+    return p <= n ? p : -1;
+  }
+
+  /** Decodes one complete member held in memory; checks its CRC and length. */
+  static byte[] decodeMember(byte[] m, String archive, long fileOffset, InflateEngine engine) {
+    int p = headerLength(m, m.length);
+    if (p < 0) {
+      throw new CorruptArchiveException(archive, fileOffset, null, "bad gzip member header", null);
     }
     int n = m.length;
     long isize = le32(m, n - 4);

@@ -39,8 +39,14 @@ final class IsalRawInflater implements RawInflater {
   /** Offset of {@code uint32_t avail_out}. */
   static final long AVAIL_OUT = 8;
 
+  /** Offset of {@code uint32_t total_out}. */
+  static final long TOTAL_OUT = 12;
+
   /** Offset of {@code uint8_t *next_in}. */
   static final long NEXT_IN = 16;
+
+  /** Offset of {@code uint64_t read_in} (the bit buffer, next bit lowest). */
+  static final long READ_IN = 24;
 
   /** Offset of {@code uint32_t avail_in}. */
   static final long AVAIL_IN = 32;
@@ -60,6 +66,21 @@ final class IsalRawInflater implements RawInflater {
   /** Offset of {@code uint32_t hist_bits}. */
   static final long HIST_BITS = 21180;
 
+  /** Offset of {@code int16_t tmp_in_size} (bytes of a cut block header held back). */
+  static final long TMP_IN_SIZE = 21206;
+
+  /** Offset of {@code int32_t tmp_out_valid}. */
+  static final long TMP_OUT_VALID = 21208;
+
+  /** Offset of {@code int32_t tmp_out_processed}. */
+  static final long TMP_OUT_PROCESSED = 21212;
+
+  /** Offset of {@code uint8_t tmp_out_buffer[]} (ISA-L's copy of the recent output, the window). */
+  static final long TMP_OUT_BUFFER = 21544;
+
+  /** {@code ISAL_BLOCK_HDR}: stopped inside a block header for want of input. */
+  static final int ISAL_BLOCK_HDR = 1;
+
   /** {@code ISAL_BLOCK_FINISH}: all input decoded and all output flushed. */
   static final int ISAL_BLOCK_FINISH = 5;
 
@@ -72,6 +93,7 @@ final class IsalRawInflater implements RawInflater {
   private static final ValueLayout.OfInt U32 = JAVA_INT;
   private static final MemorySegment INIT_SYMBOL;
   private static final MemorySegment INFLATE_SYMBOL;
+  private static final MemorySegment SET_DICT_SYMBOL;
 
   /** Why the library did not load, or null when it did. */
   static final Throwable LOAD_FAILURE;
@@ -81,21 +103,24 @@ final class IsalRawInflater implements RawInflater {
     // CPU), done on first use by Handles so a run that never inflates gzip does not pay for it.
     MemorySegment init = null;
     MemorySegment inflate = null;
+    MemorySegment setDict = null;
     Throwable failure = null;
     try {
       SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
       init = find(lib, "isal_inflate_init");
       inflate = find(lib, "isal_inflate");
+      setDict = find(lib, "isal_inflate_set_dict");
     } catch (Throwable t) { // IllegalArgumentException (not found), IllegalCallerException, ...
       failure = t;
     }
     INIT_SYMBOL = init;
     INFLATE_SYMBOL = inflate;
+    SET_DICT_SYMBOL = setDict;
     LOAD_FAILURE = failure;
   }
 
   /** The downcall handles, linked on first use. */
-  private static final class Handles {
+  static final class Handles {
     // void isal_inflate_init(struct inflate_state *state)
     static final MethodHandle INIT =
         Linker.nativeLinker().downcallHandle(INIT_SYMBOL, FunctionDescriptor.ofVoid(ADDRESS));
@@ -103,6 +128,11 @@ final class IsalRawInflater implements RawInflater {
     static final MethodHandle INFLATE =
         Linker.nativeLinker()
             .downcallHandle(INFLATE_SYMBOL, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // int isal_inflate_set_dict(struct inflate_state *state, uint8_t *dict, uint32_t dict_len)
+    static final MethodHandle SET_DICT =
+        Linker.nativeLinker()
+            .downcallHandle(
+                SET_DICT_SYMBOL, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
   }
 
   private static MemorySegment find(SymbolLookup lib, String name) {

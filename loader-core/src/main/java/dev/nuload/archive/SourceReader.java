@@ -23,6 +23,19 @@ final class SourceReader extends InputStream {
     this.progress = progress;
   }
 
+  /**
+   * Moves to {@code position} without reading (and without counting progress); only for a source
+   * without a digest, after another reader has used the bytes before it.
+   *
+   * @param position the file offset of the next byte to read.
+   */
+  void seek(long position) {
+    if (digest != null) {
+      throw new IllegalStateException("a digested source is read front to back");
+    }
+    pos = position;
+  }
+
   /** Returns the file offset of the next byte to be read. */
   long position() {
     return pos;

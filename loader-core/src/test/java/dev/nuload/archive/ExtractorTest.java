@@ -76,6 +76,27 @@ class ExtractorTest {
   }
 
   @Test
+  void shouldGiveTheSameTreeAsTarWhenOneGzipMemberIsInflatedInParallel() throws Exception {
+    assumeTrue(IsalRawInflater.available(), "libisal.so.2 not installed");
+    Path tgz = realTgz("gzip");
+    Path out = dir.resolve("out");
+    String old = System.setProperty(Extractor.GZIP_CHUNK_PROP, String.valueOf(64 << 10));
+    ArchiveResult r;
+    try {
+      r = extract(tgz, out, ExtractOptions.defaults(out).withThreads(2, 1));
+    } finally {
+      if (old == null) {
+        System.clearProperty(Extractor.GZIP_CHUNK_PROP);
+      } else {
+        System.setProperty(Extractor.GZIP_CHUNK_PROP, old);
+      }
+    }
+    assertEquals(ArchiveResult.Status.EXTRACTED, r.status(), String.valueOf(r.error()));
+    assertTrue(r.method().contains("parallel inflate"), r.method());
+    assertEquals(tarX(tgz, "-xzf"), Tars.tree(out));
+  }
+
+  @Test
   void shouldGiveTheSameTreeAsTarForZstdArchive() throws Exception {
     assumeTrue(Tars.hasTool("zstd"), "zstd not installed");
     Path zst = realTgz("zstd");

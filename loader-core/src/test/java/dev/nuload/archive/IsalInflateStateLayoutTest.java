@@ -37,6 +37,10 @@ class IsalInflateStateLayoutTest {
           printf("sizeof %zu\\n", sizeof(struct inflate_state));
           F(next_out); F(avail_out); F(next_in); F(avail_in); F(read_in_length);
           F(block_state); F(crc_flag); F(crc); F(hist_bits);
+          F(total_out); F(read_in); F(tmp_in_size); F(tmp_out_valid); F(tmp_out_processed);
+          F(tmp_out_buffer);
+          printf("ISAL_BLOCK_HDR %d\\n", (int) ISAL_BLOCK_HDR);
+          printf("sizeof_tmp_in_size %zu\\n", sizeof(((struct inflate_state *) 0)->tmp_in_size));
           printf("ISAL_BLOCK_FINISH %d\\n", (int) ISAL_BLOCK_FINISH);
           printf("ISAL_GZIP_NO_HDR %d\\n", ISAL_GZIP_NO_HDR);
           printf("ISAL_NEED_DICT %d\\n", ISAL_NEED_DICT);
@@ -63,6 +67,15 @@ class IsalInflateStateLayoutTest {
     assertEquals(IsalRawInflater.CRC_FLAG, got.get("crc_flag"), "crc_flag");
     assertEquals(IsalRawInflater.CRC, got.get("crc"), "crc");
     assertEquals(IsalRawInflater.HIST_BITS, got.get("hist_bits"), "hist_bits");
+    assertEquals(IsalRawInflater.TOTAL_OUT, got.get("total_out"), "total_out");
+    assertEquals(IsalRawInflater.READ_IN, got.get("read_in"), "read_in");
+    assertEquals(IsalRawInflater.TMP_IN_SIZE, got.get("tmp_in_size"), "tmp_in_size");
+    assertEquals(IsalRawInflater.TMP_OUT_VALID, got.get("tmp_out_valid"), "tmp_out_valid");
+    assertEquals(
+        IsalRawInflater.TMP_OUT_PROCESSED, got.get("tmp_out_processed"), "tmp_out_processed");
+    assertEquals(IsalRawInflater.TMP_OUT_BUFFER, got.get("tmp_out_buffer"), "tmp_out_buffer");
+    assertEquals(2L, got.get("sizeof_tmp_in_size"));
+    assertEquals((long) IsalRawInflater.ISAL_BLOCK_HDR, got.get("ISAL_BLOCK_HDR"));
     assertEquals(4L, got.get("sizeof_read_in_length"));
     assertEquals(4L, got.get("sizeof_block_state"));
     assertEquals((long) IsalRawInflater.ISAL_BLOCK_FINISH, got.get("ISAL_BLOCK_FINISH"));

@@ -1,0 +1,250 @@
+package dev.nuload.archive;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Finds where a deflate (RFC 1951) block with dynamic Huffman codes may start inside a compressed
+ * stream, without decoding what comes before it. A candidate bit offset must carry a complete,
+ * valid block header: {@code BFINAL = 0}, {@code BTYPE = 2}, symbol counts in range, a complete
+ * code-length code, code lengths that stay inside the table, an end-of-block code, and
+ * literal/length and distance codes that are neither over-subscribed nor incomplete (zlib's rules).
+ *
+ * <p>A candidate is only a guess: random bits pass these checks rarely but not never. {@link
+ * ParallelGzipInflater} uses a candidate only after the decoder of the data before it has stopped
+ * exactly there, at a block boundary.
+ */
+final class DeflateBlockFinder {
+  /** Order in which the code-length code lengths are stored (RFC 1951, 3.2.7). */
+  private static final int[] CLEN_ORDER = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+  };
+
+  private static final ValueLayout.OfLong LE_LONG =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  private final MemorySegment data;
+  private final long sizeBits;
+  private final int[] lens = new int[286 + 30];
+  private final int[] clens = new int[19];
+  private final short[] clTable = new short[128];
+  private final int[] count = new int[16];
+  private final int[] next = new int[8];
+
+  /**
+   * Creates a finder over compressed bytes.
+   *
+   * @param data the compressed stream (for example a mapped file).
+   */
+  DeflateBlockFinder(MemorySegment data) {
+    this.data = data;
+    this.sizeBits = data.byteSize() * 8;
+  }
+
+  /**
+   * Returns the first bit offset in {@code [fromBit, toBit)} where a valid dynamic block header of
+   * at least {@code minHeaderBits} bits starts, or -1.
+   *
+   * @param fromBit first bit offset to try.
+   * @param toBit end of the range (exclusive).
+   * @param minHeaderBits shortest header accepted (header = 3 + 14 bits + code tables).
+   * @return the bit offset, or -1 when there is none in the range.
+   */
+  long find(long fromBit, long toBit, int minHeaderBits) {
+    long end = Math.min(toBit, sizeBits - 17);
+    long p = fromBit;
+    while (p < end) {
+      // One 64-bit load serves 8 bit offsets; each needs its first 13 bits.
+      long w = bits64(p);
+      int n = (int) Math.min(8, end - p);
+      for (int s = 0; s < n; s++, w >>>= 1) {
+        // BFINAL = 0 and BTYPE = 2 (bits 0..2 = 0, 0, 1); HLIT <= 29; HDIST <= 29.
+        if ((w & 7) != 4 || ((w >>> 3) & 31) > 29 || ((w >>> 8) & 31) > 29) {
+          continue;
+        }
+        long at = p + s;
+        if (headerBits(at) >= minHeaderBits) {
+          return at;
+        }
+      }
+      p += n;
+    }
+    return -1;
+  }
+
+  /**
+   * Validates the dynamic block header at {@code bit} and returns its length in bits, or -1 when it
+   * is not a valid header of a non-final dynamic block.
+   *
+   * @param bit the bit offset of BFINAL.
+   * @return header length in bits (through the last code length), or -1.
+   */
+  int headerBits(long bit) {
+    long p = bit;
+    if (p + 17 > sizeBits) {
+      return -1;
+    }
+    long w = bits64(p);
+    if ((w & 7) != 4) {
+      return -1;
+    }
+    int hlit = (int) ((w >>> 3) & 31) + 257;
+    int hdist = (int) ((w >>> 8) & 31) + 1;
+    int hclen = (int) ((w >>> 13) & 15) + 4;
+    if (hlit > 286 || hdist > 30) {
+      return -1;
+    }
+    p += 17;
+    if (p + 3L * hclen > sizeBits) {
+      return -1;
+    }
+    long cw = bits64(p);
+    int kraft = 0; // in units of 2^-7: a complete code sums to 128
+    for (int i = 0; i < hclen; i++) {
+      int len = (int) ((cw >>> (3 * i)) & 7);
+      kraft += len == 0 ? 0 : 128 >> len;
+    }
+    if (kraft != 128) {
+      return -1; // the code-length code must be complete (zlib)
+    }
+    java.util.Arrays.fill(clens, 0);
+    for (int i = 0; i < hclen; i++) {
+      clens[CLEN_ORDER[i]] = (int) ((cw >>> (3 * i)) & 7);
+    }
+    p += 3L * hclen;
+    if (!buildCodeLengthTable()) {
+      return -1;
+    }
+    int total = hlit + hdist;
+    int i = 0;
+    while (i < total) {
+      if (p + 7 + 7 > sizeBits) {
+        return -1;
+      }
+      long v = bits64(p);
+      int e = clTable[(int) (v & 127)];
+      int sym = e >> 4;
+      int len = e & 15;
+      p += len;
+      v >>>= len;
+      if (sym < 16) {
+        lens[i++] = sym;
+      } else if (sym == 16) {
+        if (i == 0) {
+          return -1;
+        }
+        int rep = 3 + (int) (v & 3);
+        p += 2;
+        if (i + rep > total) {
+          return -1;
+        }
+        int prev = lens[i - 1];
+        for (int k = 0; k < rep; k++) {
+          lens[i++] = prev;
+        }
+      } else {
+        int rep = sym == 17 ? 3 + (int) (v & 7) : 11 + (int) (v & 127);
+        p += sym == 17 ? 3 : 7;
+        if (i + rep > total) {
+          return -1;
+        }
+        for (int k = 0; k < rep; k++) {
+          lens[i++] = 0;
+        }
+      }
+    }
+    if (lens[256] == 0 || !validCode(lens, 0, hlit, false) || !validCode(lens, hlit, hdist, true)) {
+      return -1;
+    }
+    return (int) (p - bit);
+  }
+
+  /** Builds the 7-bit lookup table of the code-length code; false when it is not complete. */
+  private boolean buildCodeLengthTable() {
+    java.util.Arrays.fill(count, 0);
+    for (int l : clens) {
+      count[l]++;
+    }
+    count[0] = 0;
+    int left = 1;
+    for (int len = 1; len <= 7; len++) {
+      left = (left << 1) - count[len];
+      if (left < 0) {
+        return false;
+      }
+    }
+    if (left != 0) {
+      return false; // the code-length code must be complete (zlib)
+    }
+    int[] next = this.next;
+    int code = 0;
+    for (int len = 1; len <= 7; len++) {
+      code = (code + count[len - 1]) << 1;
+      next[len] = code;
+    }
+    for (int sym = 0; sym < 19; sym++) {
+      int len = clens[sym];
+      if (len == 0) {
+        continue;
+      }
+      int c = next[len]++;
+      int rev = Integer.reverse(c) >>> (32 - len);
+      for (int fill = rev; fill < 128; fill += 1 << len) {
+        clTable[fill] = (short) (sym << 4 | len);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Checks a literal/length or distance code as zlib does: not over-subscribed; incomplete only
+   * when it has a single code of length 1; an empty distance code is allowed.
+   */
+  private boolean validCode(int[] l, int from, int n, boolean distance) {
+    java.util.Arrays.fill(count, 0);
+    int max = 0;
+    for (int i = from; i < from + n; i++) {
+      count[l[i]]++;
+      max = Math.max(max, l[i]);
+    }
+    if (max == 0) {
+      return distance;
+    }
+    int left = 1;
+    for (int len = 1; len <= 15; len++) {
+      left = (left << 1) - count[len];
+      if (left < 0) {
+        return false;
+      }
+    }
+    return left == 0 || max == 1;
+  }
+
+  /** Returns 64 bits starting at bit {@code p} (bits past the end read as 0). */
+  private long bits64(long p) {
+    long byteOff = p >>> 3;
+    int shift = (int) (p & 7);
+    long size = data.byteSize();
+    long lo;
+    long hi;
+    if (byteOff + 16 <= size) {
+      lo = data.get(LE_LONG, byteOff);
+      hi = data.get(LE_LONG, byteOff + 8);
+    } else {
+      lo = tailLong(byteOff, size);
+      hi = tailLong(byteOff + 8, size);
+    }
+    return shift == 0 ? lo : (lo >>> shift) | (hi << (64 - shift));
+  }
+
+  private long tailLong(long off, long size) {
+    long v = 0;
+    for (int i = 0; i < 8 && off + i < size; i++) {
+      v |= (data.get(JAVA_BYTE, off + i) & 0xffL) << (8 * i);
+    }
+    return v;
+  }
+}

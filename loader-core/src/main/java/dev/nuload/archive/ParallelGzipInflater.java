@@ -1,0 +1,643 @@
+package dev.nuload.archive;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+
+/**
+ * Inflates one gzip member (a single deflate stream, as every official nuScenes {@code .tgz} is) on
+ * several threads, and hands the output on in order.
+ *
+ * <p>How. The compressed bytes are cut into chunks of {@link #chunkBytes}. Each chunk after the
+ * first starts at the first dynamic block header found after its nominal start ({@link
+ * DeflateBlockFinder}), and its task decodes from there with ISA-L before the data in front of it
+ * is known. Back-references into that unknown 32 KiB window are resolved afterwards: the chunk is
+ * decoded twice at once, with two stand-in windows whose bytes encode their own position
+ * differently ({@code a[q] = q mod 256}, {@code b[q] = a[q] + q / 256 + 1 mod 256}). An output byte
+ * that comes from the window differs between the two and names its window position {@code q}; a
+ * byte that does not, is equal. Once the last 32 KiB of output agree, no later byte can depend on
+ * the window and the second decoder stops; with JPEG-heavy archives this takes some tens of KiB.
+ * When the chunk before is done, its last 32 KiB replace the stand-in: {@code out[i] = window[q]}.
+ *
+ * <p>Why it is exact. A chunk's start is used only after the decoder of the chunk before stopped
+ * exactly there, in a block header ({@link IsalChunkDecoder#inHeader()} at that bit offset, with
+ * the input cut 8 bytes after it and headers of at least {@link #MIN_HEADER_BITS} bits, so the
+ * header cannot be completed). By induction from the first chunk, which starts at the real start of
+ * the stream, every chunk used is decoded from a real block boundary. When a decoder does not stop
+ * at the next chunk's start (the finder's guess was not a boundary), it simply decodes on through
+ * that chunk to the one after, and the guessed chunk's work is dropped. The CRC-32 and length in
+ * the gzip trailer are checked over the whole output (per-chunk CRCs combined).
+ */
+final class ParallelGzipInflater {
+  /** Shortest dynamic block header accepted as a chunk start (see the class comment). */
+  static final int MIN_HEADER_BITS = 96;
+
+  /** Output produced per decode step while the two stand-in decoders run side by side. */
+  private static final int SPECULATIVE_STEP = 64 * 1024;
+
+  /**
+   * Output after which a chunk whose output still depends on the stand-in window waits for the real
+   * window instead of decoding twice on (that happens in data full of long back-reference chains,
+   * such as lidar point files); while it waits, its core is free for the tar parser and writers.
+   */
+  private static final int SPECULATION_LIMIT = 256 * 1024;
+
+  private static final int BLOCK = ChunkPipe.CHUNK;
+  private static final MemorySegment WINDOW_A;
+  private static final MemorySegment WINDOW_B;
+
+  static {
+    Arena a = Arena.global();
+    WINDOW_A = a.allocate(IsalChunkDecoder.WINDOW);
+    WINDOW_B = a.allocate(IsalChunkDecoder.WINDOW);
+    for (int q = 0; q < IsalChunkDecoder.WINDOW; q++) {
+      WINDOW_A.set(JAVA_BYTE, q, (byte) q);
+      WINDOW_B.set(JAVA_BYTE, q, (byte) (q + (q >>> 8) + 1));
+    }
+  }
+
+  private final String archive;
+  private final MemorySegment file;
+  private final long deflateStart;
+  private final long chunkBytes;
+  private final int chunks;
+  private final ExecutorService pool;
+  private final int ahead;
+
+  /** The real output before a chunk: its last 32 KiB and how many bytes there were. */
+  private record Window(byte[] bytes, long outputBefore) {}
+
+  /** Counters for reports and tests. */
+  record Stats(int chunks, int used, int dropped, long speculativeBytes) {}
+
+  private volatile boolean aborted;
+  private final CompletableFuture<Window>[] windows;
+  private final Piece[] done;
+  private int chainAt;
+  private int used;
+  private int dropped;
+  private long speculativeBytes;
+
+  /**
+   * Creates an inflater for the member whose deflate data starts at {@code deflateStart}.
+   *
+   * @param archive archive name for errors.
+   * @param file the whole archive, mapped.
+   * @param deflateStart byte offset of the deflate stream (after the gzip header).
+   * @param chunkBytes nominal compressed bytes per chunk.
+   * @param pool threads that decode chunks.
+   * @param threads how many of them to keep busy.
+   */
+  ParallelGzipInflater(
+      String archive,
+      MemorySegment file,
+      long deflateStart,
+      long chunkBytes,
+      ExecutorService pool,
+      int threads) {
+    this.archive = archive;
+    this.file = file;
+    this.deflateStart = deflateStart;
+    this.chunkBytes = chunkBytes;
+    long span = Math.max(1, file.byteSize() - deflateStart);
+    this.chunks = (int) Math.max(1, (span + chunkBytes - 1) / chunkBytes);
+    this.pool = pool;
+    this.ahead = Math.max(2, threads * 2);
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Window>[] w = new CompletableFuture[chunks];
+    for (int i = 0; i < chunks; i++) {
+      w[i] = new CompletableFuture<>();
+    }
+    w[0].complete(new Window(new byte[IsalChunkDecoder.WINDOW], 0));
+    this.windows = w;
+    this.done = new Piece[chunks];
+  }
+
+  /** Receives the decoded bytes in order; the arrays are the caller's afterwards. */
+  interface Sink {
+    void accept(byte[] data, int length) throws InterruptedException;
+  }
+
+  /**
+   * Decodes the member and checks its trailer.
+   *
+   * @param sink receives the output in order.
+   * @param compressedRead advanced as chunks are handed on (progress).
+   * @return the byte offset just after the member's trailer.
+   * @throws CorruptArchiveException on bad data, with the compressed offset.
+   * @throws InterruptedException when interrupted.
+   */
+  long run(Sink sink, AtomicLong compressedRead) throws InterruptedException {
+    Deque<Future<Piece>> window = new ArrayDeque<>();
+    int next = 0;
+    long expect = deflateStart * 8;
+    byte[] history = new byte[IsalChunkDecoder.WINDOW];
+    long total = 0;
+    long crc = 0;
+    long reported = deflateStart;
+    compressedRead.addAndGet(deflateStart);
+    try {
+      while (true) {
+        while (next < chunks && window.size() < ahead) {
+          int k = next++;
+          window.add(pool.submit(() -> decodeChunk(k)));
+        }
+        if (window.isEmpty()) {
+          throw new IllegalStateException(archive + ": no chunk starts at bit " + expect);
+        }
+        Piece p = get(window.poll());
+        if (p.startBit != expect) {
+          if (p.startBit >= 0) {
+            dropped++;
+          }
+          continue;
+        }
+        used++;
+        if (p.prefixB != null) {
+          if (!p.resolved) {
+            resolve(p, history, total);
+          }
+          speculativeBytes += p.prefixLength;
+        }
+        if (p.error != null && p.length == 0) {
+          throw p.error;
+        }
+        crc = Crc32Combine.combine(crc, p.crc(), p.length);
+        keepHistory(p, history);
+        total += p.length;
+        for (int i = 0; i < p.blocks.size(); i++) {
+          int len = (int) Math.min(BLOCK, p.length - (long) i * BLOCK);
+          sink.accept(p.blocks.get(i), len);
+        }
+        long reached = Math.min(file.byteSize(), (p.endBit + 7) >>> 3);
+        compressedRead.addAndGet(reached - reported);
+        reported = reached;
+        if (p.error != null) {
+          throw p.error;
+        }
+        if (p.finished) {
+          return checkTrailer((p.endBit + 7) >>> 3, crc, total);
+        }
+        expect = p.endBit;
+      }
+    } finally {
+      // The tasks read the mapped file through raw pointers: wait for every one that started
+      // before the caller may unmap it (a cancelled Future does not wait for its task).
+      abortAll();
+      boolean interrupted = false;
+      for (Future<Piece> f : window) {
+        while (true) {
+          try {
+            f.get();
+            break;
+          } catch (ExecutionException e) {
+            break; // the error that matters is already on its way
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Returns what happened to the chunks of the last {@link #run}.
+   *
+   * @return chunk counts.
+   */
+  Stats stats() {
+    return new Stats(chunks, used, dropped, speculativeBytes);
+  }
+
+  private Piece get(Future<Piece> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private long checkTrailer(long at, long crc, long total) {
+    if (at + 8 > file.byteSize()) {
+      throw corrupt(at, "truncated gzip trailer");
+    }
+    long storedCrc = le32(at);
+    long storedSize = le32(at + 4);
+    if (storedCrc != crc) {
+      throw corrupt(
+          at,
+          String.format(
+              "gzip CRC mismatch in the member starting at byte 0 (stored %08x, computed %08x)",
+              storedCrc, crc));
+    }
+    if (storedSize != (total & 0xFFFFFFFFL)) {
+      throw corrupt(at, "gzip length mismatch in the member starting at byte 0");
+    }
+    return at + 8;
+  }
+
+  private long le32(long at) {
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+      v |= (file.get(JAVA_BYTE, at + i) & 0xffL) << (8 * i);
+    }
+    return v;
+  }
+
+  /** Replaces the stand-in bytes of a speculative chunk with the real window, then its CRC. */
+  /**
+   * Replaces the stand-in bytes of a speculative chunk with the real window, then computes the CRC
+   * of that part. Only bytes that differ between the two decoders are touched.
+   */
+  private void resolve(Piece p, byte[] history, long before) {
+    CRC32 c = new CRC32();
+    for (int base = 0; base < p.prefixLength; base += BLOCK) {
+      byte[] blk = p.blocks.get(base / BLOCK);
+      int len = Math.min(BLOCK, p.prefixLength - base);
+      int i = 0;
+      while (i < len) {
+        int m = Arrays.mismatch(blk, i, len, p.prefixB, base + i, base + len);
+        if (m < 0) {
+          break;
+        }
+        i += m;
+        int q = standIn(blk[i], p.prefixB[base + i]);
+        if (IsalChunkDecoder.WINDOW - q > before) {
+          throw corrupt(
+              p.startBit >>> 3, "deflate back-reference before the start of the gzip member");
+        }
+        blk[i] = history[q];
+        i++;
+      }
+      c.update(blk, 0, len);
+    }
+    p.prefixCrc = c.getValue();
+    p.resolved = true;
+  }
+
+  private static void keepHistory(Piece p, byte[] history) {
+    int w = history.length;
+    if (p.length >= w) {
+      long from = p.length - w;
+      int copied = 0;
+      while (copied < w) {
+        long at = from + copied;
+        byte[] blk = p.blocks.get((int) (at / BLOCK));
+        int off = (int) (at % BLOCK);
+        int n = Math.min(w - copied, BLOCK - off);
+        System.arraycopy(blk, off, history, copied, n);
+        copied += n;
+      }
+    } else {
+      int n = (int) p.length;
+      System.arraycopy(history, n, history, 0, w - n);
+      if (n > 0) {
+        System.arraycopy(p.blocks.get(0), 0, history, w - n, n);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ one chunk
+
+  /** The decoded output of one task, from a start bit to a proven end bit. */
+  private static final class Piece {
+    final int index;
+    long startBit = -1;
+    long endBit;
+    int endChunk = -1;
+    boolean finished;
+    final List<byte[]> blocks = new ArrayList<>();
+    long length;
+    byte[] prefixB;
+    int prefixLength;
+    long prefixCrc;
+    long tailCrc;
+    byte[] lastA;
+    volatile boolean resolved;
+    CorruptArchiveException error;
+
+    Piece(int index) {
+      this.index = index;
+    }
+
+    long crc() {
+      if (prefixB == null) {
+        return tailCrc;
+      }
+      return Crc32Combine.combine(prefixCrc, tailCrc, length - prefixLength);
+    }
+
+    void append(MemorySegment src, int n) {
+      int done = 0;
+      while (done < n) {
+        int off = (int) (length % BLOCK);
+        if (off == 0) {
+          blocks.add(new byte[BLOCK]);
+        }
+        byte[] blk = blocks.get(blocks.size() - 1);
+        int k = Math.min(n - done, BLOCK - off);
+        MemorySegment.copy(src, JAVA_BYTE, done, blk, off, k);
+        done += k;
+        length += k;
+      }
+    }
+
+    /** Copies the last {@code n} output bytes (as decoded, stand-ins unresolved). */
+    byte[] last(int n) {
+      byte[] r = new byte[n];
+      long from = length - n;
+      int copied = 0;
+      while (copied < n) {
+        long at = from + copied;
+        byte[] blk = blocks.get((int) (at / BLOCK));
+        int off = (int) (at % BLOCK);
+        int k = Math.min(n - copied, BLOCK - off);
+        System.arraycopy(blk, off, r, copied, k);
+        copied += k;
+      }
+      return r;
+    }
+
+    /**
+     * Returns the real bytes of the last {@code lastA.length} output positions, given the real
+     * window before the piece; {@code prefixB} tells which of them came from that window.
+     */
+    byte[] resolvedLast(byte[] window) {
+      int n = lastA.length;
+      byte[] r = new byte[IsalChunkDecoder.WINDOW];
+      System.arraycopy(window, n, r, 0, IsalChunkDecoder.WINDOW - n);
+      long base = length - n;
+      for (int i = 0; i < n; i++) {
+        long pos = base + i;
+        byte a = lastA[i];
+        if (pos < prefixLength && prefixB != null && prefixB[(int) pos] != a) {
+          a = window[standIn(a, prefixB[(int) pos])];
+        }
+        r[IsalChunkDecoder.WINDOW - n + i] = a;
+      }
+      return r;
+    }
+  }
+
+  /** Window position named by a byte that differs between the two stand-in decoders. */
+  static int standIn(byte a, byte b) {
+    return ((((b - a) & 0xff) - 1) << 8) | (a & 0xff);
+  }
+
+  private long nominal(int k) {
+    return deflateStart + k * chunkBytes;
+  }
+
+  /** Returns the start bit of chunk {@code k}, or -1 when no header was found in its range. */
+  private long startOf(DeflateBlockFinder finder, int k) {
+    if (k == 0) {
+      return deflateStart * 8;
+    }
+    return finder.find(nominal(k) * 8, nominal(k + 1) * 8, MIN_HEADER_BITS);
+  }
+
+  /**
+   * Records a finished task and walks the chain of used chunks as far as results allow: each used
+   * chunk's proven end names the next used chunk, whose real window (the last 32 KiB before it)
+   * becomes known; chunks skipped over are told they are not used.
+   */
+  private synchronized void completed(Piece p) {
+    if (p.index >= chainAt && !windows[p.index].isCompletedExceptionally()) {
+      done[p.index] = p;
+    }
+    while (chainAt < chunks) {
+      Piece c = done[chainAt];
+      if (c == null) {
+        return;
+      }
+      if (c.error != null || c.finished || c.endChunk < 0) {
+        // The chain ends here: no later chunk is used, so none may wait for its window.
+        for (int i = chainAt + 1; i < chunks; i++) {
+          windows[i].completeExceptionally(NOT_USED);
+        }
+        return;
+      }
+      Window w = windows[chainAt].getNow(null);
+      byte[] real = c.resolvedLast(w.bytes());
+      for (int i = chainAt + 1; i < c.endChunk; i++) {
+        windows[i].completeExceptionally(NOT_USED);
+        done[i] = null;
+      }
+      windows[c.endChunk].complete(new Window(real, w.outputBefore() + c.length));
+      done[chainAt] = null;
+      chainAt = c.endChunk;
+    }
+  }
+
+  private static final Exception NOT_USED =
+      new Exception("chunk start not on the chain", null, false, false) {};
+
+  private Piece decodeChunk(int k) {
+    Piece p = new Piece(k);
+    try {
+      decodeChunk(p);
+    } finally {
+      completed(p);
+    }
+    return p;
+  }
+
+  private void decodeChunk(Piece p) {
+    int k = p.index;
+    DeflateBlockFinder finder = new DeflateBlockFinder(file);
+    long start = startOf(finder, k);
+    if (start < 0) {
+      return;
+    }
+    p.startBit = start;
+    int nextChunk = k + 1;
+    long end = -1;
+    while (nextChunk < chunks && (end = startOf(finder, nextChunk)) < 0) {
+      nextChunk++;
+    }
+    boolean speculative = k > 0;
+    CRC32 tail = new CRC32();
+    try (IsalChunkDecoder a = new IsalChunkDecoder(file, BLOCK);
+        IsalChunkDecoder b = speculative ? new IsalChunkDecoder(file, SPECULATIVE_STEP) : null) {
+      a.start(start, speculative ? WINDOW_A : null);
+      if (b != null) {
+        b.start(start, WINDOW_B);
+      }
+      IsalChunkDecoder second = b;
+      byte[] prefixB = speculative ? new byte[SPECULATIVE_STEP * 4] : null;
+      long lastDiff = -1;
+      while (true) {
+        long feedEnd = end < 0 ? file.byteSize() : ((end + 7) >>> 3) + 8;
+        a.feedTo(feedEnd);
+        if (second != null) {
+          second.feedTo(feedEnd);
+        }
+        while (true) {
+          if (aborted || (speculative && windows[k].isCompletedExceptionally())) {
+            p.startBit = -1; // not used: nothing to hand on
+            return;
+          }
+          int n;
+          try {
+            n = a.inflate(second != null ? SPECULATIVE_STEP : BLOCK);
+            if (second != null && second.inflate(SPECULATIVE_STEP) != n) {
+              throw new IllegalStateException("stand-in decoders disagree on output length");
+            }
+          } catch (DataFormatException e) {
+            p.error = corrupt(a.positionBits() >>> 3, "bad deflate data: " + e.getMessage());
+            p.endBit = a.positionBits();
+            finish(p, second, prefixB, tail);
+            return;
+          }
+          if (second != null) {
+            long base = p.length;
+            if (base + n > prefixB.length) {
+              prefixB = Arrays.copyOf(prefixB, (int) Math.max(prefixB.length * 2L, base + n));
+            }
+            MemorySegment.copy(second.output(), JAVA_BYTE, 0, prefixB, (int) base, n);
+            long mis = MemorySegment.mismatch(a.output(), 0, n, second.output(), 0, n);
+            if (mis >= 0) {
+              for (int i = n - 1; i >= mis; i--) {
+                if (a.output().get(JAVA_BYTE, i) != second.output().get(JAVA_BYTE, i)) {
+                  lastDiff = base + i;
+                  break;
+                }
+              }
+            }
+            p.append(a.output(), n);
+            if (p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW
+                || a.finished()
+                || useRealWindow(a, second, windowFor(k, p.length >= SPECULATION_LIMIT))) {
+              // No later byte can come from the stand-in window.
+              p.prefixB = prefixB;
+              p.prefixLength = (int) p.length;
+              second = null; // closed with b below
+            }
+          } else if (n > 0) {
+            p.append(a.output(), n);
+            updateTail(tail, p, n);
+          }
+          if (a.finished()) {
+            p.finished = true;
+            p.endBit = a.positionBits();
+            finish(p, second, prefixB, tail);
+            return;
+          }
+          if (n == 0) {
+            break; // all input handed over so far is used
+          }
+        }
+        if (end < 0) {
+          p.error = corrupt(file.byteSize(), "truncated gzip data (unexpected end of file)");
+          p.endBit = a.positionBits();
+          finish(p, second, prefixB, tail);
+          return;
+        }
+        if (a.inHeader() && a.positionBits() == end) {
+          p.endBit = end;
+          p.endChunk = nextChunk;
+          finish(p, second, prefixB, tail);
+          return;
+        }
+        // The guess was not a block boundary: decode on to the next chunk's start.
+        nextChunk++;
+        end = -1;
+        while (nextChunk < chunks && (end = startOf(finder, nextChunk)) < 0) {
+          nextChunk++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Once the real window before a speculative chunk is known, writes the real bytes into ISA-L's
+   * window of the first decoder, so the second can stop at once.
+   *
+   * @return true when the window was replaced.
+   */
+  /** Stops every task: they return at their next step; none keeps waiting for a window. */
+  private void abortAll() {
+    aborted = true;
+    for (CompletableFuture<Window> w : windows) {
+      w.completeExceptionally(NOT_USED);
+    }
+  }
+
+  /**
+   * Returns the real window before chunk {@code k} if known, else null; with {@code wait}, waits
+   * for it (null when the chunk turns out not to be used).
+   */
+  private Window windowFor(int k, boolean wait) {
+    if (!wait) {
+      return windows[k].getNow(null);
+    }
+    try {
+      return windows[k].get();
+    } catch (ExecutionException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static boolean useRealWindow(IsalChunkDecoder a, IsalChunkDecoder second, Window window) {
+    return window != null && a.resolveWindow(second, window.bytes());
+  }
+
+  private static void updateTail(CRC32 tail, Piece p, int n) {
+    long from = p.length - n;
+    while (from < p.length) {
+      byte[] blk = p.blocks.get((int) (from / BLOCK));
+      int off = (int) (from % BLOCK);
+      int k = (int) Math.min(p.length - from, BLOCK - off);
+      tail.update(blk, off, k);
+      from += k;
+    }
+  }
+
+  private void finish(Piece p, IsalChunkDecoder second, byte[] prefixB, CRC32 tail) {
+    if (second != null) { // still two decoders: the whole piece is prefix
+      p.prefixB = prefixB;
+      p.prefixLength = (int) p.length;
+    }
+    p.tailCrc = tail.getValue();
+    p.lastA = p.last((int) Math.min(p.length, IsalChunkDecoder.WINDOW));
+    Window w = p.index > 0 ? windows[p.index].getNow(null) : null;
+    if (p.prefixB != null && w != null && p.error == null) {
+      // Resolve here, on this pool thread, rather than on the in-order thread. The piece's last
+      // bytes were copied first: the chain resolves those itself.
+      try {
+        resolve(p, w.bytes(), w.outputBefore());
+      } catch (CorruptArchiveException e) {
+        p.resolved = false; // the in-order thread resolves again and reports it
+      }
+    }
+  }
+
+  private CorruptArchiveException corrupt(long at, String reason) {
+    return new CorruptArchiveException(archive, at, null, reason, null);
+  }
+}

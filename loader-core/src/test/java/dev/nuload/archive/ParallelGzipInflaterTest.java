@@ -1,0 +1,166 @@
+package dev.nuload.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Parallel inflate of one gzip member: the same bytes as a sequential gzip decoder on real data
+ * (nuScenes JPEGs and JSON tables, data/nuscenes-real scene-0523, CC BY-NC-SA 4.0, see
+ * LICENSE-nuScenes.txt there) cut into many small chunks, and the same errors.
+ */
+class ParallelGzipInflaterTest {
+  private static final Path REAL = ExtractorTest.REAL;
+  private static final long CHUNK = 64 << 10;
+  private static ExecutorService pool;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    assumeTrue(IsalRawInflater.available(), "libisal.so.2 not installed");
+    pool = Executors.newFixedThreadPool(3);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  private record Result(byte[] out, long end, ParallelGzipInflater.Stats stats) {}
+
+  private Path realTgz(String compressor) throws Exception {
+    Path tgz = dir.resolve("real-" + compressor + ".tgz");
+    Tars.run(
+        REAL,
+        "sh",
+        "-c",
+        "tar -cf - --owner=0 --group=0 samples v1.0-trainval | " + compressor + " -c > " + tgz);
+    return tgz;
+  }
+
+  private static Result inflate(Path gz, int threads) throws Exception {
+    byte[] head = Arrays.copyOf(Files.readAllBytes(gz), 4096);
+    int start = GzipDecoder.headerLength(head, head.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (Arena arena = Arena.ofShared();
+        var ch = java.nio.channels.FileChannel.open(gz)) {
+      MemorySegment file =
+          ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+      ParallelGzipInflater inf =
+          new ParallelGzipInflater(gz.toString(), file, start, CHUNK, pool, threads);
+      long end = inf.run((d, n) -> out.write(d, 0, n), new AtomicLong());
+      return new Result(out.toByteArray(), end, inf.stats());
+    }
+  }
+
+  private static byte[] gunzipFirstMember(byte[] gz) throws IOException {
+    try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void shouldGiveTheSameBytesAsGunzipAcrossManySpeculativeChunks() throws Exception {
+    assumeTrue(Tars.hasTool("gzip"), "gzip not installed");
+    Path tgz = realTgz("gzip");
+    Result r = inflate(tgz, 2);
+    assertArrayEquals(gunzipFirstMember(Files.readAllBytes(tgz)), r.out());
+    assertEquals(Files.size(tgz), r.end(), "ends after the trailer");
+    assertTrue(r.stats().used() > 20, "many chunks decoded from a guessed start: " + r.stats());
+  }
+
+  @Test
+  void shouldGiveTheSameBytesForPigzAndJavaGzipOutput() throws Exception {
+    assumeTrue(Tars.hasTool("pigz"), "pigz not installed");
+    Path pigz = realTgz("pigz");
+    assertArrayEquals(gunzipFirstMember(Files.readAllBytes(pigz)), inflate(pigz, 3).out());
+    byte[] tar = gunzipFirstMember(Files.readAllBytes(pigz));
+    Path java = Files.write(dir.resolve("java.tgz"), Tars.gzip(tar));
+    assertArrayEquals(tar, inflate(java, 2).out());
+  }
+
+  @Test
+  void shouldStopAtTheEndOfTheFirstMemberWhenAnotherFollows() throws Exception {
+    byte[] a = Tars.random(1, 600_000);
+    byte[] first = Tars.gzip(a);
+    byte[] both = new byte[first.length + first.length];
+    System.arraycopy(first, 0, both, 0, first.length);
+    System.arraycopy(first, 0, both, first.length, first.length);
+    Path gz = Files.write(dir.resolve("two.gz"), both);
+    Result r = inflate(gz, 2);
+    assertArrayEquals(a, r.out());
+    assertEquals(first.length, r.end());
+  }
+
+  @Test
+  void shouldReportACrcMismatchNamingTheArchive() throws Exception {
+    Path tgz = realTgz("gzip");
+    byte[] b = Files.readAllBytes(tgz);
+    b[b.length - 8] ^= 1;
+    Path bad = Files.write(dir.resolve("crc.tgz"), b);
+    CorruptArchiveException e = assertThrows(CorruptArchiveException.class, () -> inflate(bad, 2));
+    assertTrue(e.getMessage().contains("crc.tgz"), e.getMessage());
+    assertTrue(e.getMessage().contains("CRC mismatch"), e.getMessage());
+  }
+
+  @Test
+  void shouldReportATruncatedFileNamingTheArchive() throws Exception {
+    Path tgz = realTgz("gzip");
+    byte[] b = Files.readAllBytes(tgz);
+    Path cut = Files.write(dir.resolve("cut.tgz"), Arrays.copyOf(b, b.length * 2 / 3));
+    CorruptArchiveException e = assertThrows(CorruptArchiveException.class, () -> inflate(cut, 2));
+    assertTrue(e.getMessage().contains("cut.tgz"), e.getMessage());
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void shouldReportDamagedDeflateDataInsteadOfWrongBytes() throws Exception {
+    Path tgz = realTgz("gzip");
+    byte[] b = Files.readAllBytes(tgz);
+    for (int i = b.length / 2; i < b.length / 2 + 64; i++) {
+      b[i] = (byte) (b[i] * 31 + 7);
+    }
+    Path bad = Files.write(dir.resolve("damaged.tgz"), b);
+    CorruptArchiveException e = assertThrows(CorruptArchiveException.class, () -> inflate(bad, 2));
+    assertTrue(e.getMessage().contains("damaged.tgz"), e.getMessage());
+  }
+
+  @Test
+  void shouldCombineCrcsAsTheCrcOfTheJoinedBytes() {
+    byte[] data = Tars.random(7, 100_000);
+    for (int cut : new int[] {0, 1, 4095, 65_536, 99_999, 100_000}) {
+      java.util.zip.CRC32 a = new java.util.zip.CRC32();
+      a.update(data, 0, cut);
+      java.util.zip.CRC32 b = new java.util.zip.CRC32();
+      b.update(data, cut, data.length - cut);
+      java.util.zip.CRC32 all = new java.util.zip.CRC32();
+      all.update(data);
+      assertEquals(
+          all.getValue(),
+          Crc32Combine.combine(a.getValue(), b.getValue(), data.length - cut),
+          "cut at " + cut);
+    }
+  }
+}
