@@ -57,15 +57,23 @@ final class DeflateBlockFinder {
     long end = Math.min(toBit, sizeBits - 17);
     long p = fromBit;
     while (p < end) {
-      // One 64-bit load serves 8 bit offsets; each needs its first 13 bits.
+      // One 64-bit load serves 56 bit offsets: mark those whose first 3 bits are BFINAL = 0,
+      // BTYPE = 2 (bits 0, 0, 1), then look closer only at those.
       long w = bits64(p);
-      int n = (int) Math.min(8, end - p);
-      for (int s = 0; s < n; s++, w >>>= 1) {
-        // BFINAL = 0 and BTYPE = 2 (bits 0..2 = 0, 0, 1); HLIT <= 29; HDIST <= 29.
-        if ((w & 7) != 4 || ((w >>> 3) & 31) > 29 || ((w >>> 8) & 31) > 29) {
+      int n = (int) Math.min(56, end - p);
+      long cand = ~w & ~(w >>> 1) & (w >>> 2) & ((1L << n) - 1);
+      while (cand != 0) {
+        int s = Long.numberOfTrailingZeros(cand);
+        cand &= cand - 1;
+        long v = w >>> s; // s < 56: at least 8 more bits are valid here
+        long at = p + s;
+        if (s > 51) {
+          v = bits64(at);
+        }
+        // HLIT <= 29 and HDIST <= 29.
+        if (((v >>> 3) & 31) > 29 || ((v >>> 8) & 31) > 29) {
           continue;
         }
-        long at = p + s;
         if (headerBits(at) >= minHeaderBits) {
           return at;
         }

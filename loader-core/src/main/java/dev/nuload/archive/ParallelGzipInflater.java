@@ -87,6 +87,7 @@ final class ParallelGzipInflater {
   private final CompletableFuture<Window>[] windows;
   private final Piece[] done;
   private int chainAt;
+  private final java.util.concurrent.atomic.AtomicLongArray starts;
   private int used;
   private int dropped;
   private long speculativeBytes;
@@ -124,6 +125,10 @@ final class ParallelGzipInflater {
     w[0].complete(new Window(new byte[IsalChunkDecoder.WINDOW], 0));
     this.windows = w;
     this.done = new Piece[chunks];
+    this.starts = new java.util.concurrent.atomic.AtomicLongArray(chunks);
+    for (int i = 0; i < chunks; i++) {
+      starts.set(i, UNKNOWN);
+    }
   }
 
   /** Receives the decoded bytes in order; the arrays are the caller's afterwards. */
@@ -184,6 +189,7 @@ final class ParallelGzipInflater {
         }
         long reached = Math.min(file.byteSize(), (p.endBit + 7) >>> 3);
         compressedRead.addAndGet(reached - reported);
+        release(reported, reached);
         reported = reached;
         if (p.error != null) {
           throw p.error;
@@ -223,6 +229,50 @@ final class ParallelGzipInflater {
    */
   Stats stats() {
     return new Stats(chunks, used, dropped, speculativeBytes);
+  }
+
+  /**
+   * Drops the mapped pages of compressed bytes already used from this process (they stay in the
+   * page cache), so its resident size stays near the chunks in flight instead of growing to the
+   * archive's size.
+   */
+  private void release(long from, long to) {
+    long page = 4096;
+    long a = (from + page - 1) / page * page;
+    long b = to / page * page;
+    if (MADVISE == null || b <= a || file.address() % page != 0) {
+      return;
+    }
+    try {
+      int r = (int) MADVISE.invokeExact(file.asSlice(a, b - a), b - a, MADV_DONTNEED);
+      assert r == 0 || r == -1;
+    } catch (Throwable t) {
+      // advisory only
+    }
+  }
+
+  private static final int MADV_DONTNEED = 4;
+  private static final java.lang.invoke.MethodHandle MADVISE = madvise();
+
+  private static java.lang.invoke.MethodHandle madvise() {
+    try {
+      java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+      return linker
+          .defaultLookup()
+          .find("madvise")
+          .map(
+              m ->
+                  linker.downcallHandle(
+                      m,
+                      java.lang.foreign.FunctionDescriptor.of(
+                          java.lang.foreign.ValueLayout.JAVA_INT,
+                          java.lang.foreign.ValueLayout.ADDRESS,
+                          java.lang.foreign.ValueLayout.JAVA_LONG,
+                          java.lang.foreign.ValueLayout.JAVA_INT)))
+          .orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private Piece get(Future<Piece> f) throws InterruptedException {
@@ -283,13 +333,20 @@ final class ParallelGzipInflater {
           break;
         }
         i += m;
-        int q = standIn(blk[i], p.prefixB[base + i]);
-        if (IsalChunkDecoder.WINDOW - q > before) {
-          throw corrupt(
-              p.startBit >>> 3, "deflate back-reference before the start of the gzip member");
+        // Stand-in bytes come in runs (copies of copies): check the next bytes one by one
+        // before searching again.
+        for (int stop = Math.min(len, i + 256); i < stop; i++) {
+          byte a = blk[i];
+          byte b = p.prefixB[base + i];
+          if (a != b) {
+            int q = standIn(a, b);
+            if (IsalChunkDecoder.WINDOW - q > before) {
+              throw corrupt(
+                  p.startBit >>> 3, "deflate back-reference before the start of the gzip member");
+            }
+            blk[i] = history[q];
+          }
         }
-        blk[i] = history[q];
-        i++;
       }
       c.update(blk, 0, len);
     }
@@ -410,13 +467,24 @@ final class ParallelGzipInflater {
     return deflateStart + k * chunkBytes;
   }
 
-  /** Returns the start bit of chunk {@code k}, or -1 when no header was found in its range. */
+  /**
+   * Returns the start bit of chunk {@code k}, or -1 when no header was found in its range. Each is
+   * searched once: the task of chunk k and the task before it both need it.
+   */
   private long startOf(DeflateBlockFinder finder, int k) {
     if (k == 0) {
       return deflateStart * 8;
     }
-    return finder.find(nominal(k) * 8, nominal(k + 1) * 8, MIN_HEADER_BITS);
+    long known = starts.get(k);
+    if (known != UNKNOWN) {
+      return known;
+    }
+    long found = finder.find(nominal(k) * 8, nominal(k + 1) * 8, MIN_HEADER_BITS);
+    starts.set(k, found);
+    return found;
   }
+
+  private static final long UNKNOWN = -2;
 
   /**
    * Records a finished task and walks the chain of used chunks as far as results allow: each used
