@@ -144,6 +144,28 @@ final class ChunkPipe extends InputStream {
     return k;
   }
 
+  /**
+   * Copies up to {@code dst.remaining()} bytes into {@code dst}.
+   *
+   * @param dst destination buffer.
+   * @return bytes copied, or -1 at the end of the stream.
+   * @throws IOException as {@link #read(byte[], int, int)}.
+   */
+  int read(java.nio.ByteBuffer dst) throws IOException {
+    if (!dst.hasRemaining()) {
+      return 0;
+    }
+    while (current == null || pos == len) {
+      if (!advance()) {
+        return -1;
+      }
+    }
+    int k = Math.min(dst.remaining(), len - pos);
+    dst.put(current, pos, k);
+    pos += k;
+    return k;
+  }
+
   @Override
   public long skip(long n) throws IOException {
     long done = 0;

@@ -96,6 +96,7 @@ public final class Extractor implements AutoCloseable {
   private final ExecutorService writers;
   private final ExecutorService decoders;
   private final Semaphore inFlight = new Semaphore((int) (IN_FLIGHT_BYTES >> 10));
+  private final DirectBufferPool handOffBuffers = new DirectBufferPool(64L << 20);
   private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
   private final List<PathMatcher> includes = new ArrayList<>();
   private Path root;
@@ -149,10 +150,8 @@ public final class Extractor implements AutoCloseable {
    */
   public List<ArchiveResult> extractAll(List<Path> archives, Listener listener) throws IOException {
     prepareRoot();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(options.archivesAtOnce(), Math.max(1, archives.size())),
-            named("nuload-archive"));
+    archivesInFlight = Math.min(options.archivesAtOnce(), Math.max(1, archives.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(archivesInFlight, named("nuload-archive"));
     try {
       List<Future<ArchiveResult>> futures = new ArrayList<>();
       for (Path a : archives) {
@@ -172,6 +171,7 @@ public final class Extractor implements AutoCloseable {
       return results;
     } finally {
       pool.shutdownNow();
+      archivesInFlight = 1;
     }
   }
 
@@ -342,7 +342,7 @@ public final class Extractor implements AutoCloseable {
           ParallelGzipInflater.Stats[] stats = new ParallelGzipInflater.Stats[1];
           streaming(run, ch, null, pipe -> stats[0] = parallelGzip(run, ch, pipe));
           return "gzip, parallel inflate on "
-              + options.workers()
+              + inflateThreads()
               + " threads ("
               + options.inflate().description()
               + (stats[0] == null
@@ -363,12 +363,13 @@ public final class Extractor implements AutoCloseable {
 
   /**
    * Tells whether a gzip file this size is inflated by {@link ParallelGzipInflater}: ISA-L in use,
-   * two or more workers, at least {@link #PARALLEL_MIN_CHUNKS} chunks of {@link #gzipChunkBytes()},
-   * and not turned off with {@value #PARALLEL_INFLATE_PROP}{@code =false}.
+   * two or more workers per archive extracted at once, at least {@link #PARALLEL_MIN_CHUNKS} chunks
+   * of {@link #gzipChunkBytes()}, and not turned off with {@value #PARALLEL_INFLATE_PROP}{@code
+   * =false}.
    */
   private boolean parallelInflate(long size) {
     return options.inflate() == InflateEngine.ISAL
-        && options.workers() >= 2
+        && inflateThreads() >= 2
         && !"false".equalsIgnoreCase(System.getProperty(PARALLEL_INFLATE_PROP))
         && size >= PARALLEL_MIN_CHUNKS * gzipChunkBytes();
   }
@@ -380,6 +381,17 @@ public final class Extractor implements AutoCloseable {
   static final String GZIP_CHUNK_PROP = "nuload.gzipChunkBytes";
 
   private static final int PARALLEL_MIN_CHUNKS = 4;
+
+  /** Archives extracted side by side by the current {@link #extractAll} (1 otherwise). */
+  private volatile int archivesInFlight = 1;
+
+  /**
+   * Threads one archive's parallel inflate may keep busy: the workers shared among the archives
+   * extracted side by side (several archives at once already use the cores, one inflate each).
+   */
+  private int inflateThreads() {
+    return options.workers() / Math.max(1, archivesInFlight);
+  }
 
   private static long gzipChunkBytes() {
     return Math.max(64 << 10, Long.getLong(GZIP_CHUNK_PROP, 4L << 20));
@@ -397,7 +409,7 @@ public final class Extractor implements AutoCloseable {
       }
       ParallelGzipInflater inflater =
           new ParallelGzipInflater(
-              run.name, file, start, gzipChunkBytes(), decoders, options.workers());
+              run.name, file, start, gzipChunkBytes(), decoders, inflateThreads());
       long end =
           inflater.run((data, len) -> pipe.put(data, len, false), run.progress.compressedRead);
       if (end < ch.size()) { // further members, or zero padding
@@ -850,10 +862,19 @@ public final class Extractor implements AutoCloseable {
       return;
     }
     if (!inline && h.size() <= HAND_OFF_MAX) {
-      byte[] data = new byte[(int) h.size()];
-      tar.readData(data, 0, data.length);
       int permits = (int) Math.min((h.size() >> 10) + 1, IN_FLIGHT_BYTES >> 10);
       inFlight.acquire(permits);
+      // A pooled direct buffer: no zeroing per file, and the write goes to the kernel without
+      // the JDK first copying a heap array into a temporary direct buffer.
+      ByteBuffer data = handOffBuffers.take((int) h.size());
+      try {
+        tar.readData(data);
+      } catch (IOException | RuntimeException e) {
+        handOffBuffers.give(data);
+        inFlight.release(permits);
+        throw e;
+      }
+      data.flip();
       run.pending.incrementAndGet();
       int p = permits;
       String n = name;
@@ -861,11 +882,12 @@ public final class Extractor implements AutoCloseable {
           () -> {
             try {
               if (run.error.get() == null) {
-                writeFile(run, h, n, ByteBuffer.wrap(data), null);
+                writeFile(run, h, n, data, null);
               }
             } catch (Throwable t) {
               run.fail(t);
             } finally {
+              handOffBuffers.give(data);
               inFlight.release(p);
               run.taskDone();
             }

@@ -173,6 +173,36 @@ public final class TarReader {
     remaining -= len;
   }
 
+  /**
+   * Reads the next {@code dst.remaining()} bytes of the current entry's data into {@code dst}.
+   *
+   * @param dst destination (for example a direct buffer a file is then written from).
+   * @throws IOException when the stream ends early.
+   */
+  public void readData(java.nio.ByteBuffer dst) throws IOException {
+    int len = dst.remaining();
+    if (len > remaining) {
+      throw new IllegalArgumentException("read past entry end: " + len + " > " + remaining);
+    }
+    while (dst.hasRemaining()) {
+      int r;
+      if (in instanceof ChunkPipe pipe) {
+        r = pipe.read(dst);
+      } else {
+        byte[] scratch = new byte[Math.min(dst.remaining(), 64 << 10)];
+        r = in.read(scratch, 0, scratch.length);
+        if (r > 0) {
+          dst.put(scratch, 0, r);
+        }
+      }
+      if (r < 0) {
+        throw new EOFException("tar stream ends inside entry data at tar offset " + position);
+      }
+      position += r;
+    }
+    remaining -= len;
+  }
+
   private void skipRest() throws IOException {
     long n = remaining + padding;
     remaining = 0;
