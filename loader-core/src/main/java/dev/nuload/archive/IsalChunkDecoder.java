@@ -49,8 +49,8 @@ final class IsalChunkDecoder implements AutoCloseable {
   }
 
   /**
-   * Starts decoding at {@code bit}, with {@code window} (exactly {@link #WINDOW} bytes, or null for
-   * none) as the output before it.
+   * Starts decoding at {@code bit}, with {@code window} (up to {@link #WINDOW} bytes, or null for
+   * none) as the output before it; a back-reference reaching before the window is an error.
    *
    * @param bit bit offset in the input of a block header.
    * @param window the preceding output or a stand-in for it, or null at the start of a stream.
@@ -61,7 +61,10 @@ final class IsalChunkDecoder implements AutoCloseable {
       state.set(JAVA_INT, IsalRawInflater.CRC_FLAG, 0); // ISAL_DEFLATE: raw, no checksum
       state.set(JAVA_INT, IsalRawInflater.HIST_BITS, 0);
       if (window != null) {
-        int r = (int) IsalRawInflater.Handles.SET_DICT.invokeExact(state, window, (int) WINDOW);
+        int r =
+            (int)
+                IsalRawInflater.Handles.SET_DICT.invokeExact(
+                    state, window, (int) Math.min(WINDOW, window.byteSize()));
         if (r != 0) {
           throw new IllegalStateException("isal_inflate_set_dict failed: " + r);
         }

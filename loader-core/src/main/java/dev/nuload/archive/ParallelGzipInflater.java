@@ -56,6 +56,17 @@ final class ParallelGzipInflater {
   private static final int SPECULATION_LIMIT = 256 * 1024;
 
   private static final int BLOCK = ChunkPipe.CHUNK;
+
+  /**
+   * Most output one chunk holds in memory before it is handed on (a 4 MiB chunk of camera data
+   * inflates to about 5 MB). A chunk that inflates past it (highly compressible data, or a
+   * decompression bomb) is not kept: from its start on, the member is inflated on the in-order
+   * thread and streamed, so memory stays bounded and the extractor's ratio limit sees the bytes as
+   * they come.
+   */
+  static final long MAX_PIECE_BYTES = 64L << 20;
+
+  private final long maxPieceBytes;
   private static final MemorySegment WINDOW_A;
   private static final MemorySegment WINDOW_B;
 
@@ -81,7 +92,7 @@ final class ParallelGzipInflater {
   private record Window(byte[] bytes, long outputBefore) {}
 
   /** Counters for reports and tests. */
-  record Stats(int chunks, int used, int dropped, long speculativeBytes) {}
+  record Stats(int chunks, int used, int dropped, long speculativeBytes, long streamedFrom) {}
 
   private volatile boolean aborted;
   private final CompletableFuture<Window>[] windows;
@@ -109,6 +120,19 @@ final class ParallelGzipInflater {
       long chunkBytes,
       ExecutorService pool,
       int threads) {
+    this(archive, file, deflateStart, chunkBytes, pool, threads, MAX_PIECE_BYTES);
+  }
+
+  /** As above, with the most output one chunk may hold in memory (see {@link #MAX_PIECE_BYTES}). */
+  ParallelGzipInflater(
+      String archive,
+      MemorySegment file,
+      long deflateStart,
+      long chunkBytes,
+      ExecutorService pool,
+      int threads,
+      long maxPieceBytes) {
+    this.maxPieceBytes = maxPieceBytes;
     this.archive = archive;
     this.file = file;
     this.deflateStart = deflateStart;
@@ -171,6 +195,11 @@ final class ParallelGzipInflater {
           continue;
         }
         used++;
+        if (p.oversized) {
+          abortAll(); // the chunks after it are not needed any more
+          long end = stream(p.startBit, history, total, crc, sink, compressedRead, reported);
+          return end;
+        }
         if (p.prefixB != null) {
           if (!p.resolved) {
             resolve(p, history, total);
@@ -223,12 +252,72 @@ final class ParallelGzipInflater {
   }
 
   /**
+   * Inflates the rest of the member from {@code startBit} (a proven block start) on this thread,
+   * handing output on in blocks, then checks the trailer.
+   */
+  private long stream(
+      long startBit,
+      byte[] history,
+      long total,
+      long crc,
+      Sink sink,
+      AtomicLong compressedRead,
+      long reported)
+      throws InterruptedException {
+    streamedFrom = startBit >>> 3;
+    CRC32 c = new CRC32();
+    long produced = 0;
+    try (Arena arena = Arena.ofConfined();
+        IsalChunkDecoder d = new IsalChunkDecoder(file, BLOCK)) {
+      MemorySegment window = null;
+      if (total > 0) {
+        int n = (int) Math.min(total, IsalChunkDecoder.WINDOW);
+        window = arena.allocate(n);
+        MemorySegment.copy(history, IsalChunkDecoder.WINDOW - n, window, JAVA_BYTE, 0, n);
+      }
+      d.start(startBit, window);
+      long step = 8L << 20;
+      long fed = startBit >>> 3;
+      while (!d.finished()) {
+        if (d.inputLeft() == 0) {
+          if (fed >= file.byteSize()) {
+            throw corrupt(file.byteSize(), "truncated gzip data (unexpected end of file)");
+          }
+          fed = Math.min(file.byteSize(), fed + step);
+          d.feedTo(fed);
+          long at = Math.min(fed, file.byteSize());
+          compressedRead.addAndGet(Math.max(0, at - reported));
+          release(reported, at);
+          reported = Math.max(reported, at);
+        }
+        int n;
+        try {
+          n = d.inflate(BLOCK);
+        } catch (DataFormatException e) {
+          throw corrupt(d.positionBits() >>> 3, "bad deflate data: " + e.getMessage());
+        }
+        if (n > 0) {
+          byte[] out = new byte[n];
+          MemorySegment.copy(d.output(), JAVA_BYTE, 0, out, 0, n);
+          c.update(out, 0, n);
+          produced += n;
+          sink.accept(out, n);
+        }
+      }
+      long end = (d.positionBits() + 7) >>> 3;
+      return checkTrailer(end, Crc32Combine.combine(crc, c.getValue(), produced), total + produced);
+    }
+  }
+
+  private volatile long streamedFrom = -1;
+
+  /**
    * Returns what happened to the chunks of the last {@link #run}.
    *
    * @return chunk counts.
    */
   Stats stats() {
-    return new Stats(chunks, used, dropped, speculativeBytes);
+    return new Stats(chunks, used, dropped, speculativeBytes, streamedFrom);
   }
 
   /**
@@ -393,10 +482,20 @@ final class ParallelGzipInflater {
     long tailCrc;
     byte[] lastA;
     volatile boolean resolved;
+    boolean oversized;
     CorruptArchiveException error;
 
     Piece(int index) {
       this.index = index;
+    }
+
+    /** Drops the output: this chunk is inflated again, streaming, on the in-order thread. */
+    void oversized() {
+      oversized = true;
+      blocks.clear();
+      length = 0;
+      prefixB = null;
+      prefixLength = 0;
     }
 
     long crc() {
@@ -500,7 +599,7 @@ final class ParallelGzipInflater {
       if (c == null) {
         return;
       }
-      if (c.error != null || c.finished || c.endChunk < 0) {
+      if (c.error != null || c.finished || c.oversized || c.endChunk < 0) {
         // The chain ends here: no later chunk is used, so none may wait for its window.
         for (int i = chainAt + 1; i < chunks; i++) {
           windows[i].completeExceptionally(NOT_USED);
@@ -595,6 +694,10 @@ final class ParallelGzipInflater {
               }
             }
             p.append(a.output(), n);
+            if (p.length > maxPieceBytes) {
+              p.oversized();
+              return;
+            }
             if (p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW
                 || a.finished()
                 || useRealWindow(a, second, windowFor(k, p.length >= SPECULATION_LIMIT))) {
@@ -605,6 +708,10 @@ final class ParallelGzipInflater {
             }
           } else if (n > 0) {
             p.append(a.output(), n);
+            if (p.length > maxPieceBytes) {
+              p.oversized();
+              return;
+            }
             updateTail(tail, p, n);
           }
           if (a.finished()) {

@@ -102,6 +102,36 @@ class ParallelGzipInflaterTest {
   }
 
   @Test
+  void shouldStreamFromAChunkThatInflatesPastTheCapInsteadOfHoldingIt() throws Exception {
+    byte[] tar = gunzipFirstMember(Files.readAllBytes(realTgz("gzip")));
+    byte[] data = new byte[tar.length * 2 + (40 << 20)];
+    System.arraycopy(tar, 0, data, 0, tar.length);
+    System.arraycopy(tar, 0, data, data.length - tar.length, tar.length); // zeros between
+    Path gz = Files.write(dir.resolve("bomb-ish.gz"), Tars.gzip(data));
+    byte[] head = Arrays.copyOf(Files.readAllBytes(gz), 4096);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ParallelGzipInflater inf;
+    try (Arena arena = Arena.ofShared();
+        var ch = java.nio.channels.FileChannel.open(gz)) {
+      MemorySegment file =
+          ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+      inf =
+          new ParallelGzipInflater(
+              gz.toString(),
+              file,
+              GzipDecoder.headerLength(head, head.length),
+              CHUNK,
+              pool,
+              2,
+              4 << 20);
+      assertEquals(ch.size(), inf.run((d, n) -> out.write(d, 0, n), new AtomicLong()));
+    }
+    assertArrayEquals(data, out.toByteArray());
+    assertTrue(inf.stats().streamedFrom() > 0, "streamed from a later chunk: " + inf.stats());
+    assertTrue(inf.stats().used() > 5, "parallel before that: " + inf.stats());
+  }
+
+  @Test
   void shouldStopAtTheEndOfTheFirstMemberWhenAnotherFollows() throws Exception {
     byte[] a = Tars.random(1, 600_000);
     byte[] first = Tars.gzip(a);
