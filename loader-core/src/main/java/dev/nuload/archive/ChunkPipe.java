@@ -42,7 +42,7 @@ final class ChunkPipe extends InputStream {
   }
 
   /** A filled chunk: {@code length} valid bytes of {@code data}. */
-  record Chunk(byte[] data, int length, boolean recycle) {}
+  record Chunk(byte[] data, int length, boolean recycle, java.util.Queue<byte[]> returnTo) {}
 
   /** The producer's failure, delivered in order after the chunks before it. */
   private record Failure(Throwable error) {}
@@ -56,9 +56,27 @@ final class ChunkPipe extends InputStream {
   void put(byte[] data, int length, boolean recycle) throws InterruptedException {
     checkOpen();
     if (length > 0) {
-      full.put(new Chunk(data, length, recycle));
+      full.put(new Chunk(data, length, recycle, null));
     } else if (recycle) {
       empty.offer(data);
+    }
+  }
+
+  /**
+   * Hands on a buffer that is not the pipe's own; once read past, it is offered to {@code returnTo}
+   * (so the producer can reuse it).
+   *
+   * @param data the bytes.
+   * @param length valid bytes.
+   * @param returnTo where the buffer goes once read.
+   * @throws InterruptedException when the reader closed the pipe or the thread is interrupted.
+   */
+  void put(byte[] data, int length, java.util.Queue<byte[]> returnTo) throws InterruptedException {
+    checkOpen();
+    if (length > 0) {
+      full.put(new Chunk(data, length, false, returnTo));
+    } else {
+      returnTo.offer(data);
     }
   }
 
@@ -89,6 +107,8 @@ final class ChunkPipe extends InputStream {
     }
     if (current != null && recycleCurrent) {
       empty.offer(current);
+    } else if (current != null && returnCurrent != null) {
+      returnCurrent.offer(current);
     }
     current = null;
     Object o;
@@ -115,12 +135,14 @@ final class ChunkPipe extends InputStream {
     Chunk c = (Chunk) o;
     current = c.data();
     recycleCurrent = c.recycle();
+    returnCurrent = c.returnTo();
     pos = 0;
     len = c.length();
     return true;
   }
 
   private boolean recycleCurrent;
+  private java.util.Queue<byte[]> returnCurrent;
 
   @Override
   public int read() throws IOException {

@@ -410,8 +410,9 @@ public final class Extractor implements AutoCloseable {
       ParallelGzipInflater inflater =
           new ParallelGzipInflater(
               run.name, file, start, gzipChunkBytes(), decoders, inflateThreads());
+      java.util.Queue<byte[]> free = inflater.freeBlocks();
       long end =
-          inflater.run((data, len) -> pipe.put(data, len, false), run.progress.compressedRead);
+          inflater.run((data, len) -> pipe.put(data, len, free), run.progress.compressedRead);
       if (end < ch.size()) { // further members, or zero padding
         run.source.seek(end);
         new GzipDecoder(run.name, run.source, options.inflate()).run(pipe, false);

@@ -155,9 +155,25 @@ final class ParallelGzipInflater {
     }
   }
 
-  /** Receives the decoded bytes in order; the arrays are the caller's afterwards. */
+  /**
+   * Receives the decoded bytes in order. The sink may give each array back to {@link #freeBlocks()}
+   * once it is done with it, for reuse.
+   */
   interface Sink {
     void accept(byte[] data, int length) throws InterruptedException;
+  }
+
+  /** Output blocks given back by the sink; reused before new ones are allocated. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> freeBlocks =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /**
+   * Returns the queue a sink gives blocks back to.
+   *
+   * @return the queue (blocks of {@link ChunkPipe#CHUNK} bytes only).
+   */
+  java.util.Queue<byte[]> freeBlocks() {
+    return freeBlocks;
   }
 
   /**
@@ -297,7 +313,10 @@ final class ParallelGzipInflater {
           throw corrupt(d.positionBits() >>> 3, "bad deflate data: " + e.getMessage());
         }
         if (n > 0) {
-          byte[] out = new byte[n];
+          byte[] out = freeBlocks.poll();
+          if (out == null || out.length != BLOCK) {
+            out = new byte[BLOCK];
+          }
           MemorySegment.copy(d.output(), JAVA_BYTE, 0, out, 0, n);
           c.update(out, 0, n);
           produced += n;
@@ -475,6 +494,7 @@ final class ParallelGzipInflater {
     int endChunk = -1;
     boolean finished;
     final List<byte[]> blocks = new ArrayList<>();
+    final java.util.Queue<byte[]> free;
     long length;
     byte[] prefixB;
     int prefixLength;
@@ -485,8 +505,9 @@ final class ParallelGzipInflater {
     boolean oversized;
     CorruptArchiveException error;
 
-    Piece(int index) {
+    Piece(int index, java.util.Queue<byte[]> free) {
       this.index = index;
+      this.free = free;
     }
 
     /** Drops the output: this chunk is inflated again, streaming, on the in-order thread. */
@@ -510,7 +531,8 @@ final class ParallelGzipInflater {
       while (done < n) {
         int off = (int) (length % BLOCK);
         if (off == 0) {
-          blocks.add(new byte[BLOCK]);
+          byte[] b = free.poll();
+          blocks.add(b != null && b.length == BLOCK ? b : new byte[BLOCK]);
         }
         byte[] blk = blocks.get(blocks.size() - 1);
         int k = Math.min(n - done, BLOCK - off);
@@ -622,7 +644,7 @@ final class ParallelGzipInflater {
       new Exception("chunk start not on the chain", null, false, false) {};
 
   private Piece decodeChunk(int k) {
-    Piece p = new Piece(k);
+    Piece p = new Piece(k, freeBlocks);
     try {
       decodeChunk(p);
     } finally {
