@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
     name = "extract",
     description = {
       "Extracts archives (gzip, zstd or tar, detected from their bytes) into a dataset root:"
-          + " several archives at once, decompression overlapped with N writer threads, frames of a"
-          + " repacked .tar.zst on all cores. Refuses absolute and '..' names, links, devices and"
+          + " several archives at once, one large .tgz inflated on all cores (with ISA-L),"
+          + " decompression overlapped with N writer threads, frames of a repacked .tar.zst on all"
+          + " cores. Refuses absolute and '..' names, links, devices and"
           + " anything that would write through a link. Each file appears under its final name"
           + " only when complete; a journal per archive lets a rerun finish what a killed run"
           + " started without redoing finished files.",
