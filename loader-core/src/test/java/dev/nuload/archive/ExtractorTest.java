@@ -30,13 +30,7 @@ class ExtractorTest {
 
   /** Real nuScenes files (tables and camera JPEGs of scene-0523) packed by GNU tar + gzip. */
   private Path realTgz(String compressor) throws Exception {
-    Path tgz = dir.resolve("real-" + compressor + ".tgz");
-    Tars.run(
-        REAL,
-        "sh",
-        "-c",
-        "tar -cf - --owner=0 --group=0 samples v1.0-trainval | " + compressor + " -c > " + tgz);
-    return tgz;
+    return Tars.realArchive(dir, compressor);
   }
 
   private ArchiveResult extract(Path archive, Path target, ExtractOptions o) throws IOException {

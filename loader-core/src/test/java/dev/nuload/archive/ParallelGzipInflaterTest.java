@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * LICENSE-nuScenes.txt there) cut into many small chunks, and the same errors.
  */
 class ParallelGzipInflaterTest {
-  private static final Path REAL = ExtractorTest.REAL;
   private static final long CHUNK = 64 << 10;
   private static ExecutorService pool;
 
@@ -51,13 +50,7 @@ class ParallelGzipInflaterTest {
   private record Result(byte[] out, long end, ParallelGzipInflater.Stats stats) {}
 
   private Path realTgz(String compressor) throws Exception {
-    Path tgz = dir.resolve("real-" + compressor + ".tgz");
-    Tars.run(
-        REAL,
-        "sh",
-        "-c",
-        "tar -cf - --owner=0 --group=0 samples v1.0-trainval | " + compressor + " -c > " + tgz);
-    return tgz;
+    return Tars.realArchive(dir, compressor);
   }
 
   private static Result inflate(Path gz, int threads) throws Exception {

@@ -169,6 +169,20 @@ final class Tars {
     b.write((int) (v >> 24) & 0xff);
   }
 
+  /**
+   * Packs the real fixture (samples and tables of scene-0523) with {@code compressor -c} (gzip,
+   * pigz, zstd) into {@code dir}.
+   */
+  static Path realArchive(Path dir, String compressor) throws Exception {
+    Path out = dir.resolve("real-" + compressor + ".tgz");
+    run(
+        ExtractorTest.REAL,
+        "sh",
+        "-c",
+        "tar -cf - --owner=0 --group=0 samples v1.0-trainval | " + compressor + " -c > " + out);
+    return out;
+  }
+
   static byte[] random(long seed, int n) {
     byte[] b = new byte[n];
     new java.util.Random(seed).nextBytes(b);
