@@ -282,6 +282,42 @@ class HostileArchiveTest {
   }
 
   @Test
+  void shouldStopTruncatedArchiveInflatedInParallelAndLeaveNoPartialFile() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        IsalRawInflater.available(), "libisal.so.2 not installed");
+    Path tgz = Tars.realArchive(dir, "gzip");
+    Map<String, byte[]> files = new HashMap<>();
+    try (Stream<Path> s = Files.walk(ExtractorTest.REAL)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (Files.isRegularFile(p)) {
+          files.put(ExtractorTest.REAL.relativize(p).toString(), Files.readAllBytes(p));
+        }
+      }
+    }
+    byte[] b = Files.readAllBytes(tgz);
+    Path cut = Files.write(dir.resolve("cut-parallel.tgz"), Arrays.copyOf(b, b.length * 3 / 5));
+    String old = System.setProperty(Extractor.GZIP_CHUNK_PROP, String.valueOf(64 << 10));
+    ArchiveResult r;
+    try {
+      r = extract(cut, ExtractOptions.defaults(out).withThreads(2, 1));
+    } finally {
+      if (old == null) {
+        System.clearProperty(Extractor.GZIP_CHUNK_PROP);
+      } else {
+        System.setProperty(Extractor.GZIP_CHUNK_PROP, old);
+      }
+    }
+    // 64 KiB chunks: this 3 MB file takes the parallel path (ExtractorTest checks the method name
+    // of
+    // a complete run; a failed run reports none).
+    assertEquals(ArchiveResult.Status.FAILED, r.status());
+    assertTrue(r.error().getMessage().contains("cut-parallel.tgz"), r.error().getMessage());
+    assertTrue(r.error().getMessage().contains("truncated"), r.error().getMessage());
+    assertOnlyCompleteFiles(files);
+    assertTrue(Files.exists(out.resolve("samples")), "the entries before the cut were written");
+  }
+
+  @Test
   void shouldNeverLeaveShortFileWhenTruncatedAnywhere() throws Exception {
     Tars t = new Tars();
     Map<String, byte[]> files = new HashMap<>();
