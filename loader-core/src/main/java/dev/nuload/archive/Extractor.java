@@ -339,22 +339,27 @@ public final class Extractor implements AutoCloseable {
               + ")";
         }
         if (archiveSum == null && parallelInflate(ch.size())) {
+          // Named before decoding, so a failed run reports how it was read too.
+          run.method =
+              "gzip, parallel inflate on "
+                  + inflateThreads()
+                  + " threads ("
+                  + options.inflate().description()
+                  + ")";
           ParallelGzipInflater.Stats[] stats = new ParallelGzipInflater.Stats[1];
           streaming(run, ch, null, pipe -> stats[0] = parallelGzip(run, ch, pipe));
-          return "gzip, parallel inflate on "
-              + inflateThreads()
-              + " threads ("
-              + options.inflate().description()
-              + (stats[0] == null
-                  ? ")"
-                  : "; " + stats[0].used() + " of " + stats[0].chunks() + " chunks used)");
+          return stats[0] == null
+              ? run.method
+              : run.method.replace(
+                  ")", "; " + stats[0].used() + " of " + stats[0].chunks() + " chunks used)");
         }
+        run.method = "gzip, streaming inflate (" + options.inflate().description() + ")";
         streaming(
             run,
             ch,
             archiveSum,
             pipe -> new GzipDecoder(run.name, run.source, options.inflate()).run(pipe));
-        return "gzip, streaming inflate (" + options.inflate().description() + ")";
+        return run.method;
       }
       streaming(run, ch, archiveSum, pipe -> plain(run, pipe));
       return "tar";
