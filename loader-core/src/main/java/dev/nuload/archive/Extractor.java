@@ -338,7 +338,7 @@ public final class Extractor implements AutoCloseable {
               + options.inflate().description()
               + ")";
         }
-        if (archiveSum == null && parallelInflate(ch.size())) {
+        if (parallelInflate(ch.size())) {
           // Named before decoding, so a failed run reports how it was read too.
           run.method =
               "gzip, parallel inflate on "
@@ -347,7 +347,7 @@ public final class Extractor implements AutoCloseable {
                   + options.inflate().description()
                   + ")";
           ParallelGzipInflater.Stats[] stats = new ParallelGzipInflater.Stats[1];
-          streaming(run, ch, null, pipe -> stats[0] = parallelGzip(run, ch, pipe));
+          streaming(run, ch, archiveSum, pipe -> stats[0] = parallelGzip(run, ch, pipe));
           return stats[0] == null
               ? run.method
               : run.method.replace(
@@ -416,13 +416,46 @@ public final class Extractor implements AutoCloseable {
           new ParallelGzipInflater(
               run.name, file, start, gzipChunkBytes(), decoders, inflateThreads());
       java.util.Queue<byte[]> free = inflater.freeBlocks();
-      long end =
-          inflater.run((data, len) -> pipe.put(data, len, free), run.progress.compressedRead);
-      if (end < ch.size()) { // further members, or zero padding
+      // A checksum of the archive itself (--verify) is taken by its own thread over the mapped
+      // file while the chunks inflate: still one read of the file, and no single-thread inflate.
+      java.security.MessageDigest digest = run.source.digest();
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread digester =
+          digest == null
+              ? null
+              : Thread.ofPlatform()
+                  .name("nuload-digest-" + run.name)
+                  .daemon()
+                  .start(() -> digestAll(digest, file, stop));
+      try {
+        long end =
+            inflater.run((data, len) -> pipe.put(data, len, free), run.progress.compressedRead);
+        if (digester != null) {
+          digester.join();
+          run.source.digestedElsewhere();
+        }
         run.source.seek(end);
-        new GzipDecoder(run.name, run.source, options.inflate()).run(pipe, false);
+        if (end < ch.size()) { // further members, or zero padding
+          new GzipDecoder(run.name, run.source, options.inflate()).run(pipe, false);
+        }
+        return inflater.stats();
+      } finally {
+        if (digester != null) {
+          stop.set(true);
+          digester.join(); // it reads the mapping: done before the arena closes
+        }
       }
-      return inflater.stats();
+    }
+  }
+
+  private static void digestAll(
+      java.security.MessageDigest digest,
+      MemorySegment file,
+      java.util.concurrent.atomic.AtomicBoolean stop) {
+    long step = 8L << 20;
+    for (long off = 0; off < file.byteSize() && !stop.get(); off += step) {
+      digest.update(file.asSlice(off, Math.min(step, file.byteSize() - off)).asByteBuffer());
     }
   }
 

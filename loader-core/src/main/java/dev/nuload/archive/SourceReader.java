@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SourceReader extends InputStream {
   private final FileChannel ch;
-  private final MessageDigest digest;
+  private MessageDigest digest;
   private final AtomicLong progress;
   private long pos;
 
@@ -21,6 +21,20 @@ final class SourceReader extends InputStream {
     this.ch = ch;
     this.digest = digest;
     this.progress = progress;
+  }
+
+  /**
+   * Returns the digest this reader feeds, or null.
+   *
+   * @return the digest of the whole file being taken, or null.
+   */
+  MessageDigest digest() {
+    return digest;
+  }
+
+  /** Stops feeding the digest: another reader has fed it the whole file. */
+  void digestedElsewhere() {
+    digest = null;
   }
 
   /**

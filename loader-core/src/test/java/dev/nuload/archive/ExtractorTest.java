@@ -79,11 +79,7 @@ class ExtractorTest {
     try {
       r = extract(tgz, out, ExtractOptions.defaults(out).withThreads(2, 1));
     } finally {
-      if (old == null) {
-        System.clearProperty(Extractor.GZIP_CHUNK_PROP);
-      } else {
-        System.setProperty(Extractor.GZIP_CHUNK_PROP, old);
-      }
+      restore(old);
     }
     assertEquals(ArchiveResult.Status.EXTRACTED, r.status(), String.valueOf(r.error()));
     assertTrue(r.method().contains("parallel inflate"), r.method());
@@ -344,6 +340,54 @@ class ExtractorTest {
         extract(
             tgz, out, ExtractOptions.defaults(out).withManifest(ChecksumManifest.read(manifest)));
     assertNull(r.error());
+  }
+
+  @Test
+  void shouldCheckTheArchiveMd5WhileInflatingOneMemberInParallel() throws Exception {
+    assumeTrue(IsalRawInflater.available(), "libisal.so.2 not installed");
+    Path tgz = realTgz("gzip");
+    String md5 =
+        HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(tgz)));
+    String name = tgz.getFileName().toString();
+    Path good = Files.writeString(dir.resolve("GOOD"), md5 + "  " + name + "\n");
+    Path bad =
+        Files.writeString(dir.resolve("BAD"), "0123456789abcdef0123456789abcdef  " + name + "\n");
+    String old = System.setProperty(Extractor.GZIP_CHUNK_PROP, String.valueOf(64 << 10));
+    try {
+      Path out = dir.resolve("out-good");
+      ArchiveResult ok =
+          extract(
+              tgz,
+              out,
+              ExtractOptions.defaults(out)
+                  .withThreads(2, 1)
+                  .withManifest(ChecksumManifest.read(good)));
+      assertEquals(ArchiveResult.Status.EXTRACTED, ok.status(), String.valueOf(ok.error()));
+      assertTrue(ok.method().contains("parallel inflate"), ok.method());
+      assertEquals(tarX(tgz, "-xzf"), Tars.tree(out));
+      Path out2 = dir.resolve("out-bad");
+      ArchiveResult no =
+          extract(
+              tgz,
+              out2,
+              ExtractOptions.defaults(out2)
+                  .withThreads(2, 1)
+                  .withManifest(ChecksumManifest.read(bad)));
+      assertEquals(ArchiveResult.Status.FAILED, no.status());
+      assertTrue(no.error().getMessage().contains("MD5 mismatch"), no.error().getMessage());
+    } finally {
+      restore(old);
+    }
+  }
+
+  private static void restore(String old) {
+    if (old == null) {
+      System.clearProperty(Extractor.GZIP_CHUNK_PROP);
+    } else {
+      System.setProperty(Extractor.GZIP_CHUNK_PROP, old);
+    }
   }
 
   @Test
