@@ -348,10 +348,16 @@ public final class Extractor implements AutoCloseable {
                   + ")";
           ParallelGzipInflater.Stats[] stats = new ParallelGzipInflater.Stats[1];
           streaming(run, ch, archiveSum, pipe -> stats[0] = parallelGzip(run, ch, pipe));
-          return stats[0] == null
-              ? run.method
-              : run.method.replace(
-                  ")", "; " + stats[0].used() + " of " + stats[0].chunks() + " chunks used)");
+          if (stats[0] == null) {
+            return run.method;
+          }
+          // Inside the closing parenthesis: "... (isa-l (libisal.so.2); 155 of 155 chunks used)".
+          return run.method.substring(0, run.method.length() - 1)
+              + "; "
+              + stats[0].used()
+              + " of "
+              + stats[0].chunks()
+              + " chunks used)";
         }
         run.method = "gzip, streaming inflate (" + options.inflate().description() + ")";
         streaming(
