@@ -41,8 +41,11 @@ final class ChunkPipe extends InputStream {
     }
   }
 
-  /** A filled chunk: {@code length} valid bytes of {@code data}. */
-  record Chunk(byte[] data, int length, boolean recycle, java.util.Queue<byte[]> returnTo) {}
+  /**
+   * A filled chunk: {@code length} valid bytes of {@code data}, offered to {@code returnTo} (the
+   * pipe's own empty buffers, a producer's pool, or nowhere when null) once read.
+   */
+  record Chunk(byte[] data, int length, java.util.Queue<byte[]> returnTo) {}
 
   /** The producer's failure, delivered in order after the chunks before it. */
   private record Failure(Throwable error) {}
@@ -54,12 +57,7 @@ final class ChunkPipe extends InputStream {
   }
 
   void put(byte[] data, int length, boolean recycle) throws InterruptedException {
-    checkOpen();
-    if (length > 0) {
-      full.put(new Chunk(data, length, recycle, null));
-    } else if (recycle) {
-      empty.offer(data);
-    }
+    put(data, length, recycle ? empty : null);
   }
 
   /**
@@ -74,8 +72,8 @@ final class ChunkPipe extends InputStream {
   void put(byte[] data, int length, java.util.Queue<byte[]> returnTo) throws InterruptedException {
     checkOpen();
     if (length > 0) {
-      full.put(new Chunk(data, length, false, returnTo));
-    } else {
+      full.put(new Chunk(data, length, returnTo));
+    } else if (returnTo != null) {
       returnTo.offer(data);
     }
   }
@@ -105,9 +103,7 @@ final class ChunkPipe extends InputStream {
     if (ended) {
       return false;
     }
-    if (current != null && recycleCurrent) {
-      empty.offer(current);
-    } else if (current != null && returnCurrent != null) {
+    if (current != null && returnCurrent != null) {
       returnCurrent.offer(current);
     }
     current = null;
@@ -134,14 +130,12 @@ final class ChunkPipe extends InputStream {
     }
     Chunk c = (Chunk) o;
     current = c.data();
-    recycleCurrent = c.recycle();
     returnCurrent = c.returnTo();
     pos = 0;
     len = c.length();
     return true;
   }
 
-  private boolean recycleCurrent;
   private java.util.Queue<byte[]> returnCurrent;
 
   @Override
@@ -150,17 +144,26 @@ final class ChunkPipe extends InputStream {
     return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
-  @Override
-  public int read(byte[] b, int off, int n) throws IOException {
-    if (n == 0) {
-      return 0;
-    }
+  /** Moves to a chunk with unread bytes; returns how many, or -1 at the end of the stream. */
+  private int ready() throws IOException {
     while (current == null || pos == len) {
       if (!advance()) {
         return -1;
       }
     }
-    int k = Math.min(n, len - pos);
+    return len - pos;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int n) throws IOException {
+    if (n == 0) {
+      return 0;
+    }
+    int ready = ready();
+    if (ready < 0) {
+      return -1;
+    }
+    int k = Math.min(n, ready);
     System.arraycopy(current, pos, b, off, k);
     pos += k;
     return k;
@@ -177,12 +180,11 @@ final class ChunkPipe extends InputStream {
     if (!dst.hasRemaining()) {
       return 0;
     }
-    while (current == null || pos == len) {
-      if (!advance()) {
-        return -1;
-      }
+    int ready = ready();
+    if (ready < 0) {
+      return -1;
     }
-    int k = Math.min(dst.remaining(), len - pos);
+    int k = Math.min(dst.remaining(), ready);
     dst.put(current, pos, k);
     pos += k;
     return k;

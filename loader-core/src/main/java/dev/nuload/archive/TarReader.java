@@ -184,13 +184,13 @@ public final class TarReader {
     if (len > remaining) {
       throw new IllegalArgumentException("read past entry end: " + len + " > " + remaining);
     }
+    byte[] scratch = in instanceof ChunkPipe ? null : new byte[Math.min(len, 64 << 10)];
     while (dst.hasRemaining()) {
       int r;
       if (in instanceof ChunkPipe pipe) {
         r = pipe.read(dst);
       } else {
-        byte[] scratch = new byte[Math.min(dst.remaining(), 64 << 10)];
-        r = in.read(scratch, 0, scratch.length);
+        r = in.read(scratch, 0, Math.min(scratch.length, dst.remaining()));
         if (r > 0) {
           dst.put(scratch, 0, r);
         }
