@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -421,12 +423,11 @@ public final class Extractor implements AutoCloseable {
       ParallelGzipInflater inflater =
           new ParallelGzipInflater(
               run.name, file, start, gzipChunkBytes(), decoders, inflateThreads());
-      java.util.Queue<byte[]> free = inflater.freeBlocks();
+      Queue<byte[]> free = inflater.freeBlocks();
       // A checksum of the archive itself (--verify) is taken by its own thread over the mapped
       // file while the chunks inflate: still one read of the file, and no single-thread inflate.
-      java.security.MessageDigest digest = run.source.digest();
-      java.util.concurrent.atomic.AtomicBoolean stop =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      MessageDigest digest = run.source.digest();
+      AtomicBoolean stop = new AtomicBoolean();
       Thread digester =
           digest == null
               ? null
@@ -455,10 +456,7 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
-  private static void digestAll(
-      java.security.MessageDigest digest,
-      MemorySegment file,
-      java.util.concurrent.atomic.AtomicBoolean stop) {
+  private static void digestAll(MessageDigest digest, MemorySegment file, AtomicBoolean stop) {
     long step = 8L << 20;
     for (long off = 0; off < file.byteSize() && !stop.get(); off += step) {
       digest.update(file.asSlice(off, Math.min(step, file.byteSize() - off)).asByteBuffer());

@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 
@@ -98,7 +101,7 @@ final class ParallelGzipInflater {
   private final CompletableFuture<Window>[] windows;
   private final Piece[] done;
   private int chainAt;
-  private final java.util.concurrent.atomic.AtomicLongArray starts;
+  private final AtomicLongArray starts;
   private int used;
   private int dropped;
   private long speculativeBytes;
@@ -149,7 +152,7 @@ final class ParallelGzipInflater {
     w[0].complete(new Window(new byte[IsalChunkDecoder.WINDOW], 0));
     this.windows = w;
     this.done = new Piece[chunks];
-    this.starts = new java.util.concurrent.atomic.AtomicLongArray(chunks);
+    this.starts = new AtomicLongArray(chunks);
     for (int i = 0; i < chunks; i++) {
       starts.set(i, UNKNOWN);
     }
@@ -164,15 +167,14 @@ final class ParallelGzipInflater {
   }
 
   /** Output blocks given back by the sink; reused before new ones are allocated. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> freeBlocks =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<byte[]> freeBlocks = new ConcurrentLinkedQueue<>();
 
   /**
    * Returns the queue a sink gives blocks back to.
    *
    * @return the queue (blocks of {@link ChunkPipe#CHUNK} bytes only).
    */
-  java.util.Queue<byte[]> freeBlocks() {
+  Queue<byte[]> freeBlocks() {
     return freeBlocks;
   }
 
@@ -301,10 +303,11 @@ final class ParallelGzipInflater {
           }
           fed = Math.min(file.byteSize(), fed + step);
           d.feedTo(fed);
-          long at = Math.min(fed, file.byteSize());
-          compressedRead.addAndGet(Math.max(0, at - reported));
-          release(reported, at);
-          reported = Math.max(reported, at);
+          if (fed > reported) {
+            compressedRead.addAndGet(fed - reported);
+            release(reported, fed);
+            reported = fed;
+          }
         }
         int n;
         try {
@@ -417,14 +420,12 @@ final class ParallelGzipInflater {
   }
 
   private long le32(long at) {
-    long v = 0;
-    for (int i = 0; i < 4; i++) {
-      v |= (file.get(JAVA_BYTE, at + i) & 0xffL) << (8 * i);
-    }
-    return v;
+    return file.get(LE_INT, at) & 0xFFFFFFFFL;
   }
 
-  /** Replaces the stand-in bytes of a speculative chunk with the real window, then its CRC. */
+  private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
+      java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
   /**
    * Replaces the stand-in bytes of a speculative chunk with the real window, then computes the CRC
    * of that part. Only bytes that differ between the two decoders are touched.
@@ -462,26 +463,12 @@ final class ParallelGzipInflater {
     p.resolved = true;
   }
 
+  /** Slides the window: {@code history} ends with the (resolved) output of {@code p}. */
   private static void keepHistory(Piece p, byte[] history) {
     int w = history.length;
-    if (p.length >= w) {
-      long from = p.length - w;
-      int copied = 0;
-      while (copied < w) {
-        long at = from + copied;
-        byte[] blk = p.blocks.get((int) (at / BLOCK));
-        int off = (int) (at % BLOCK);
-        int n = Math.min(w - copied, BLOCK - off);
-        System.arraycopy(blk, off, history, copied, n);
-        copied += n;
-      }
-    } else {
-      int n = (int) p.length;
-      System.arraycopy(history, n, history, 0, w - n);
-      if (n > 0) {
-        System.arraycopy(p.blocks.get(0), 0, history, w - n, n);
-      }
-    }
+    int n = (int) Math.min(p.length, w);
+    System.arraycopy(history, n, history, 0, w - n);
+    System.arraycopy(p.last(n), 0, history, w - n, n);
   }
 
   // ------------------------------------------------------------------ one chunk
@@ -494,7 +481,7 @@ final class ParallelGzipInflater {
     int endChunk = -1;
     boolean finished;
     final List<byte[]> blocks = new ArrayList<>();
-    final java.util.Queue<byte[]> free;
+    final Queue<byte[]> free;
     long length;
     byte[] prefixB;
     int prefixLength;
@@ -505,7 +492,7 @@ final class ParallelGzipInflater {
     boolean oversized;
     CorruptArchiveException error;
 
-    Piece(int index, java.util.Queue<byte[]> free) {
+    Piece(int index, Queue<byte[]> free) {
       this.index = index;
       this.free = free;
     }
@@ -607,6 +594,14 @@ final class ParallelGzipInflater {
 
   private static final long UNKNOWN = -2;
 
+  /** Returns the first chunk from {@code k} on with a start, or {@link #chunks} when none has. */
+  private int nextStartingChunk(DeflateBlockFinder finder, int k) {
+    while (k < chunks && startOf(finder, k) < 0) {
+      k++;
+    }
+    return k;
+  }
+
   /**
    * Records a finished task and walks the chain of used chunks as far as results allow: each used
    * chunk's proven end names the next used chunk, whose real window (the last 32 KiB before it)
@@ -661,11 +656,8 @@ final class ParallelGzipInflater {
       return;
     }
     p.startBit = start;
-    int nextChunk = k + 1;
-    long end = -1;
-    while (nextChunk < chunks && (end = startOf(finder, nextChunk)) < 0) {
-      nextChunk++;
-    }
+    int nextChunk = nextStartingChunk(finder, k + 1);
+    long end = nextChunk < chunks ? startOf(finder, nextChunk) : -1;
     boolean speculative = k > 0;
     CRC32 tail = new CRC32();
     try (IsalChunkDecoder a = new IsalChunkDecoder(file, BLOCK);
@@ -716,10 +708,6 @@ final class ParallelGzipInflater {
               }
             }
             p.append(a.output(), n);
-            if (p.length > maxPieceBytes) {
-              p.oversized();
-              return;
-            }
             if (p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW
                 || a.finished()
                 || useRealWindow(a, second, windowFor(k, p.length >= SPECULATION_LIMIT))) {
@@ -729,12 +717,12 @@ final class ParallelGzipInflater {
               second = null; // closed with b below
             }
           } else if (n > 0) {
+            tail.update(a.output().asSlice(0, n).asByteBuffer());
             p.append(a.output(), n);
-            if (p.length > maxPieceBytes) {
-              p.oversized();
-              return;
-            }
-            updateTail(tail, p, n);
+          }
+          if (p.length > maxPieceBytes) {
+            p.oversized();
+            return;
           }
           if (a.finished()) {
             p.finished = true;
@@ -759,21 +747,12 @@ final class ParallelGzipInflater {
           return;
         }
         // The guess was not a block boundary: decode on to the next chunk's start.
-        nextChunk++;
-        end = -1;
-        while (nextChunk < chunks && (end = startOf(finder, nextChunk)) < 0) {
-          nextChunk++;
-        }
+        nextChunk = nextStartingChunk(finder, nextChunk + 1);
+        end = nextChunk < chunks ? startOf(finder, nextChunk) : -1;
       }
     }
   }
 
-  /**
-   * Once the real window before a speculative chunk is known, writes the real bytes into ISA-L's
-   * window of the first decoder, so the second can stop at once.
-   *
-   * @return true when the window was replaced.
-   */
   /** Stops every task: they return at their next step; none keeps waiting for a window. */
   private void abortAll() {
     aborted = true;
@@ -800,19 +779,14 @@ final class ParallelGzipInflater {
     }
   }
 
+  /**
+   * Once the real window before a speculative chunk is known, writes the real bytes into ISA-L's
+   * window of the first decoder, so the second can stop at once.
+   *
+   * @return true when the window was replaced.
+   */
   private static boolean useRealWindow(IsalChunkDecoder a, IsalChunkDecoder second, Window window) {
     return window != null && a.resolveWindow(second, window.bytes());
-  }
-
-  private static void updateTail(CRC32 tail, Piece p, int n) {
-    long from = p.length - n;
-    while (from < p.length) {
-      byte[] blk = p.blocks.get((int) (from / BLOCK));
-      int off = (int) (from % BLOCK);
-      int k = (int) Math.min(p.length - from, BLOCK - off);
-      tail.update(blk, off, k);
-      from += k;
-    }
   }
 
   private void finish(Piece p, IsalChunkDecoder second, byte[] prefixB, CRC32 tail) {
