@@ -74,13 +74,7 @@ class ExtractorTest {
     assumeTrue(IsalRawInflater.available(), "libisal.so.2 not installed");
     Path tgz = realTgz("gzip");
     Path out = dir.resolve("out");
-    String old = System.setProperty(Extractor.GZIP_CHUNK_PROP, String.valueOf(64 << 10));
-    ArchiveResult r;
-    try {
-      r = extract(tgz, out, ExtractOptions.defaults(out).withThreads(2, 1));
-    } finally {
-      restore(old);
-    }
+    ArchiveResult r = extractInParallel(tgz, out, ExtractOptions.defaults(out));
     assertEquals(ArchiveResult.Status.EXTRACTED, r.status(), String.valueOf(r.error()));
     assertTrue(r.method().contains("parallel inflate"), r.method());
     assertTrue(r.method().endsWith(" chunks used)"), r.method());
@@ -356,40 +350,25 @@ class ExtractorTest {
     Path good = Files.writeString(dir.resolve("GOOD"), md5 + "  " + name + "\n");
     Path bad =
         Files.writeString(dir.resolve("BAD"), "0123456789abcdef0123456789abcdef  " + name + "\n");
-    String old = System.setProperty(Extractor.GZIP_CHUNK_PROP, String.valueOf(64 << 10));
-    try {
-      Path out = dir.resolve("out-good");
-      ArchiveResult ok =
-          extract(
-              tgz,
-              out,
-              ExtractOptions.defaults(out)
-                  .withThreads(2, 1)
-                  .withManifest(ChecksumManifest.read(good)));
-      assertEquals(ArchiveResult.Status.EXTRACTED, ok.status(), String.valueOf(ok.error()));
-      assertTrue(ok.method().contains("parallel inflate"), ok.method());
-      assertEquals(tarX(tgz, "-xzf"), Tars.tree(out));
-      Path out2 = dir.resolve("out-bad");
-      ArchiveResult no =
-          extract(
-              tgz,
-              out2,
-              ExtractOptions.defaults(out2)
-                  .withThreads(2, 1)
-                  .withManifest(ChecksumManifest.read(bad)));
-      assertEquals(ArchiveResult.Status.FAILED, no.status());
-      assertTrue(no.error().getMessage().contains("MD5 mismatch"), no.error().getMessage());
-    } finally {
-      restore(old);
-    }
+    Path out = dir.resolve("out-good");
+    ArchiveResult ok =
+        extractInParallel(
+            tgz, out, ExtractOptions.defaults(out).withManifest(ChecksumManifest.read(good)));
+    assertEquals(ArchiveResult.Status.EXTRACTED, ok.status(), String.valueOf(ok.error()));
+    assertTrue(ok.method().contains("parallel inflate"), ok.method());
+    assertEquals(tarX(tgz, "-xzf"), Tars.tree(out));
+    Path out2 = dir.resolve("out-bad");
+    ArchiveResult no =
+        extractInParallel(
+            tgz, out2, ExtractOptions.defaults(out2).withManifest(ChecksumManifest.read(bad)));
+    assertEquals(ArchiveResult.Status.FAILED, no.status());
+    assertTrue(no.error().getMessage().contains("MD5 mismatch"), no.error().getMessage());
   }
 
-  private static void restore(String old) {
-    if (old == null) {
-      System.clearProperty(Extractor.GZIP_CHUNK_PROP);
-    } else {
-      System.setProperty(Extractor.GZIP_CHUNK_PROP, old);
-    }
+  /** Extracts with 2 workers and 64 KiB inflate chunks: a few-MB .tgz takes the parallel path. */
+  private ArchiveResult extractInParallel(Path archive, Path target, ExtractOptions o)
+      throws Exception {
+    return Tars.withSmallInflateChunks(() -> extract(archive, target, o.withThreads(2, 1)));
   }
 
   @Test

@@ -183,6 +183,23 @@ final class Tars {
     return out;
   }
 
+  /**
+   * Runs {@code body} with gzip parallel inflate cut into 64 KiB chunks, so archives of a few MB
+   * take that path; the previous setting is restored.
+   */
+  static <T> T withSmallInflateChunks(java.util.concurrent.Callable<T> body) throws Exception {
+    String old = System.setProperty(Extractor.GZIP_CHUNK_PROP, String.valueOf(64 << 10));
+    try {
+      return body.call();
+    } finally {
+      if (old == null) {
+        System.clearProperty(Extractor.GZIP_CHUNK_PROP);
+      } else {
+        System.setProperty(Extractor.GZIP_CHUNK_PROP, old);
+      }
+    }
+  }
+
   static byte[] random(long seed, int n) {
     byte[] b = new byte[n];
     new java.util.Random(seed).nextBytes(b);
