@@ -54,6 +54,10 @@ class ParallelGzipInflaterTest {
   }
 
   private static Result inflate(Path gz, int threads) throws Exception {
+    return inflate(gz, threads, ParallelGzipInflater.MAX_PIECE_BYTES);
+  }
+
+  private static Result inflate(Path gz, int threads, long maxPieceBytes) throws Exception {
     byte[] head = Arrays.copyOf(Files.readAllBytes(gz), 4096);
     int start = GzipDecoder.headerLength(head, head.length);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -62,7 +66,7 @@ class ParallelGzipInflaterTest {
       MemorySegment file =
           ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
       ParallelGzipInflater inf =
-          new ParallelGzipInflater(gz.toString(), file, start, CHUNK, pool, threads);
+          new ParallelGzipInflater(gz.toString(), file, start, CHUNK, pool, threads, maxPieceBytes);
       long end = inf.run((d, n) -> out.write(d, 0, n), new AtomicLong());
       return new Result(out.toByteArray(), end, inf.stats());
     }
@@ -101,27 +105,11 @@ class ParallelGzipInflaterTest {
     System.arraycopy(tar, 0, data, 0, tar.length);
     System.arraycopy(tar, 0, data, data.length - tar.length, tar.length); // zeros between
     Path gz = Files.write(dir.resolve("bomb-ish.gz"), Tars.gzip(data));
-    byte[] head = Arrays.copyOf(Files.readAllBytes(gz), 4096);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ParallelGzipInflater inf;
-    try (Arena arena = Arena.ofShared();
-        var ch = java.nio.channels.FileChannel.open(gz)) {
-      MemorySegment file =
-          ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-      inf =
-          new ParallelGzipInflater(
-              gz.toString(),
-              file,
-              GzipDecoder.headerLength(head, head.length),
-              CHUNK,
-              pool,
-              2,
-              4 << 20);
-      assertEquals(ch.size(), inf.run((d, n) -> out.write(d, 0, n), new AtomicLong()));
-    }
-    assertArrayEquals(data, out.toByteArray());
-    assertTrue(inf.stats().streamedFrom() > 0, "streamed from a later chunk: " + inf.stats());
-    assertTrue(inf.stats().used() > 5, "parallel before that: " + inf.stats());
+    Result r = inflate(gz, 2, 4 << 20);
+    assertEquals(Files.size(gz), r.end());
+    assertArrayEquals(data, r.out());
+    assertTrue(r.stats().streamedFrom() > 0, "streamed from a later chunk: " + r.stats());
+    assertTrue(r.stats().used() > 5, "parallel before that: " + r.stats());
   }
 
   @Test
