@@ -123,9 +123,7 @@ final class DeflateBlockFinder {
       clens[CLEN_ORDER[i]] = (int) ((cw >>> (3 * i)) & 7);
     }
     p += 3L * hclen;
-    if (!buildCodeLengthTable()) {
-      return -1;
-    }
+    buildCodeLengthTable();
     int total = hlit + hdist;
     int i = 0;
     while (i < total) {
@@ -170,23 +168,16 @@ final class DeflateBlockFinder {
     return (int) (p - bit);
   }
 
-  /** Builds the 7-bit lookup table of the code-length code; false when it is not complete. */
-  private boolean buildCodeLengthTable() {
+  /**
+   * Builds the 7-bit lookup table of the code-length code (its completeness was checked from the
+   * lengths by {@link #headerBits}).
+   */
+  private void buildCodeLengthTable() {
     java.util.Arrays.fill(count, 0);
     for (int l : clens) {
       count[l]++;
     }
     count[0] = 0;
-    int left = 1;
-    for (int len = 1; len <= 7; len++) {
-      left = (left << 1) - count[len];
-      if (left < 0) {
-        return false;
-      }
-    }
-    if (left != 0) {
-      return false; // the code-length code must be complete (zlib)
-    }
     int[] next = this.next;
     int code = 0;
     for (int len = 1; len <= 7; len++) {
@@ -204,7 +195,6 @@ final class DeflateBlockFinder {
         clTable[fill] = (short) (sym << 4 | len);
       }
     }
-    return true;
   }
 
   /**

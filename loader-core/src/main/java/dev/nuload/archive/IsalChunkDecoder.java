@@ -105,15 +105,6 @@ final class IsalChunkDecoder implements AutoCloseable {
   }
 
   /**
-   * Returns the end (exclusive) of the input handed over so far.
-   *
-   * @return a byte offset.
-   */
-  long fedEnd() {
-    return fedEnd;
-  }
-
-  /**
    * Returns input bytes handed over but not yet taken in by ISA-L.
    *
    * @return bytes left in {@code avail_in}.
