@@ -45,6 +45,28 @@ class NuloadCliTest {
   }
 
   @Test
+  void shouldBuildOnlyTheNamedSubcommandForARun() {
+    assertEquals(
+        java.util.Set.of("extract"), NuloadCli.commandLine("extract").getSubcommands().keySet());
+  }
+
+  @Test
+  void shouldBuildEverySubcommandWhenTheFirstArgumentNamesNone() {
+    assertEquals(
+        NuloadCli.commandLine().getSubcommands().keySet(),
+        NuloadCli.commandLine("--help").getSubcommands().keySet());
+    assertTrue(NuloadCli.commandLine("--help").getSubcommands().size() > 10);
+  }
+
+  @Test
+  void shouldPrintACommandsUsageThroughHelp() {
+    CommandLine cl = NuloadCli.commandLine("help"); // as main builds it for this command line
+    cl.setOut(new PrintWriter(out, true));
+    assertEquals(ExitCode.OK, cl.execute("help", "extract"));
+    assertTrue(out.toString().contains("Usage: nuload extract"), out.toString());
+  }
+
+  @Test
   void shouldExitWithUsageCodeForUnknownOption() {
     assertEquals(ExitCode.USAGE, run("--no-such-option"));
     assertTrue(err.toString().contains("--no-such-option"), err.toString());
