@@ -299,10 +299,10 @@ public final class Extractor implements AutoCloseable {
     ChecksumManifest.Expected archiveSum = options.manifest().get(run.name);
     try (FileChannel ch = FileChannel.open(run.archive, StandardOpenOption.READ)) {
       if (format == ArchiveFormat.ZSTD) {
-        List<ZstdFrames.Frame> frames =
-            ZstdFrames.scan(ch, run.name, options.limits().zstdWindowLogMax());
         RepackIndex index = options.useIndex() ? RepackIndex.read(ch, run.name) : null;
         if (index != null && archiveSum == null) {
+          // The index names every frame (RepackIndex.read checks that they tile the file): no
+          // scan of the block headers. Each frame's decoder checks its own bytes.
           indexed(run, ch, index);
           return "zstd, indexed: "
               + index.frames().size()
@@ -310,6 +310,8 @@ public final class Extractor implements AutoCloseable {
               + options.workers()
               + " threads";
         }
+        List<ZstdFrames.Frame> frames =
+            ZstdFrames.scan(ch, run.name, options.limits().zstdWindowLogMax());
         List<GzipDecoder.Segment> segs = new ArrayList<>();
         boolean parallel = true;
         for (ZstdFrames.Frame f : frames) {
@@ -1130,12 +1132,13 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
+  /** The attributes of {@code p} itself (links not followed), or null when nothing is there. */
   private static BasicFileAttributes lstat(Path p) throws IOException {
-    try {
-      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
+    // readAttributesIfExists reports a missing file without building an exception with a stack
+    // trace (in a fresh extraction every file is missing at first).
+    return p.getFileSystem()
+        .provider()
+        .readAttributesIfExists(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
   }
 
   @Override

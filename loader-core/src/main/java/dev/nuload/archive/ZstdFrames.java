@@ -3,6 +3,7 @@ package dev.nuload.archive;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,120 +47,147 @@ public final class ZstdFrames {
       throws IOException {
     long size = ch.size();
     List<Frame> frames = new ArrayList<>();
-    ByteBuffer b = ByteBuffer.allocate(18).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    long pos = 0;
-    while (pos < size) {
-      int magic = readInt(ch, b, pos, size, archive);
-      if ((magic & 0xFFFFFFF0) == SKIPPABLE_MAGIC) {
-        long len = readInt(ch, b, pos + 4, size, archive) & 0xFFFFFFFFL;
-        if (pos + 8 + len > size) {
+    {
+      Header in = new Header(ch, size, archive);
+      long pos = 0;
+      while (pos < size) {
+        int magic = in.intAt(pos);
+        if ((magic & 0xFFFFFFF0) == SKIPPABLE_MAGIC) {
+          long len = in.intAt(pos + 4) & 0xFFFFFFFFL;
+          if (pos + 8 + len > size) {
+            throw new CorruptArchiveException(
+                archive, pos, null, "truncated zstd skippable frame", null);
+          }
+          frames.add(new Frame(pos, 8 + len, 0, true));
+          pos += 8 + len;
+          continue;
+        }
+        if (magic != FRAME_MAGIC) {
           throw new CorruptArchiveException(
-              archive, pos, null, "truncated zstd skippable frame", null);
+              archive, pos, null, String.format("not a zstd frame (magic %08x)", magic), null);
         }
-        frames.add(new Frame(pos, 8 + len, 0, true));
-        pos += 8 + len;
-        continue;
-      }
-      if (magic != FRAME_MAGIC) {
-        throw new CorruptArchiveException(
-            archive, pos, null, String.format("not a zstd frame (magic %08x)", magic), null);
-      }
-      long start = pos;
-      int fhd = readByte(ch, b, pos + 4, size, archive);
-      int fcsFlag = fhd >>> 6;
-      boolean single = ((fhd >>> 5) & 1) != 0;
-      boolean checksum = ((fhd >>> 2) & 1) != 0;
-      if (((fhd >>> 3) & 1) != 0) {
-        throw new CorruptArchiveException(
-            archive, pos + 4, null, "zstd frame header has the reserved bit set", null);
-      }
-      int dictBytes = new int[] {0, 1, 2, 4}[fhd & 3];
-      long p = pos + 5;
-      long window = -1;
-      if (!single) {
-        int wd = readByte(ch, b, p, size, archive);
-        int exp = wd >>> 3;
-        long base = 1L << (10 + exp);
-        window = base + (base / 8) * (wd & 7);
-        p++;
-      }
-      p += dictBytes;
-      int fcsBytes = fcsFlag == 0 ? (single ? 1 : 0) : (1 << fcsFlag);
-      long fcs = -1;
-      if (fcsBytes > 0) {
-        fcs = 0;
-        for (int i = 0; i < fcsBytes; i++) {
-          fcs |= (long) readByte(ch, b, p + i, size, archive) << (8 * i);
+        long start = pos;
+        int fhd = in.byteAt(pos + 4);
+        int fcsFlag = fhd >>> 6;
+        boolean single = ((fhd >>> 5) & 1) != 0;
+        boolean checksum = ((fhd >>> 2) & 1) != 0;
+        if (((fhd >>> 3) & 1) != 0) {
+          throw new CorruptArchiveException(
+              archive, pos + 4, null, "zstd frame header has the reserved bit set", null);
         }
-        if (fcsBytes == 2) {
-          fcs += 256;
+        int dictBytes = new int[] {0, 1, 2, 4}[fhd & 3];
+        long p = pos + 5;
+        long window = -1;
+        if (!single) {
+          int wd = in.byteAt(p);
+          int exp = wd >>> 3;
+          long base = 1L << (10 + exp);
+          window = base + (base / 8) * (wd & 7);
+          p++;
         }
-      }
-      p += fcsBytes;
-      if (single) {
-        window = fcs;
-      }
-      if (window > (1L << windowLogMax)) {
-        throw new CorruptArchiveException(
-            archive,
-            start,
-            null,
-            "zstd frame needs a window of "
-                + window
-                + " bytes, above the limit 2^"
-                + windowLogMax
-                + " (raise it with --zstd-window-log-max)",
-            null);
-      }
-      while (true) {
-        int h =
-            readByte(ch, b, p, size, archive)
-                | readByte(ch, b, p + 1, size, archive) << 8
-                | readByte(ch, b, p + 2, size, archive) << 16;
-        boolean last = (h & 1) != 0;
-        int type = (h >>> 1) & 3;
-        int bsize = h >>> 3;
-        if (type == 3) {
-          throw new CorruptArchiveException(archive, p, null, "zstd block of reserved type", null);
+        p += dictBytes;
+        int fcsBytes = fcsFlag == 0 ? (single ? 1 : 0) : (1 << fcsFlag);
+        long fcs = -1;
+        if (fcsBytes > 0) {
+          fcs = 0;
+          for (int i = 0; i < fcsBytes; i++) {
+            fcs |= (long) in.byteAt(p + i) << (8 * i);
+          }
+          if (fcsBytes == 2) {
+            fcs += 256;
+          }
         }
-        p += 3 + (type == 1 ? 1 : bsize);
+        p += fcsBytes;
+        if (single) {
+          window = fcs;
+        }
+        if (window > (1L << windowLogMax)) {
+          throw new CorruptArchiveException(
+              archive,
+              start,
+              null,
+              "zstd frame needs a window of "
+                  + window
+                  + " bytes, above the limit 2^"
+                  + windowLogMax
+                  + " (raise it with --zstd-window-log-max)",
+              null);
+        }
+        while (true) {
+          int h = in.byteAt(p) | in.byteAt(p + 1) << 8 | in.byteAt(p + 2) << 16;
+          boolean last = (h & 1) != 0;
+          int type = (h >>> 1) & 3;
+          int bsize = h >>> 3;
+          if (type == 3) {
+            throw new CorruptArchiveException(
+                archive, p, null, "zstd block of reserved type", null);
+          }
+          p += 3 + (type == 1 ? 1 : bsize);
+          if (p > size) {
+            throw new CorruptArchiveException(archive, size, null, "truncated zstd frame", null);
+          }
+          if (last) {
+            break;
+          }
+        }
+        if (checksum) {
+          p += 4;
+        }
         if (p > size) {
           throw new CorruptArchiveException(archive, size, null, "truncated zstd frame", null);
         }
-        if (last) {
-          break;
-        }
+        frames.add(new Frame(start, p - start, fcs, false));
+        pos = p;
       }
-      if (checksum) {
-        p += 4;
-      }
-      if (p > size) {
-        throw new CorruptArchiveException(archive, size, null, "truncated zstd frame", null);
-      }
-      frames.add(new Frame(start, p - start, fcs, false));
-      pos = p;
     }
     return frames;
   }
 
-  private static int readInt(FileChannel ch, ByteBuffer b, long pos, long size, String archive)
-      throws IOException {
-    if (pos + 4 > size) {
-      throw new CorruptArchiveException(archive, pos, null, "truncated zstd frame header", null);
-    }
-    b.clear().limit(4);
-    readFully(ch, b, pos);
-    return b.getInt(0);
-  }
+  /**
+   * Bounds-checked little-endian reads of header fields. A frame of compressed camera data has a
+   * block header every 128 KiB: one positional read fills a small window that serves each frame or
+   * block header (a read per header byte through a heap buffer cost 0.17 s on a 650 MB archive;
+   * mapping the file instead counts every touched page in the process's resident set).
+   */
+  private static final class Header {
+    private final FileChannel ch;
+    private final long size;
+    private final String archive;
+    private final ByteBuffer window =
+        ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+    private long windowPos = -1;
 
-  private static int readByte(FileChannel ch, ByteBuffer b, long pos, long size, String archive)
-      throws IOException {
-    if (pos >= size) {
-      throw new CorruptArchiveException(archive, pos, null, "truncated zstd frame", null);
+    private static final int WINDOW = 32;
+
+    Header(FileChannel ch, long size, String archive) {
+      this.ch = ch;
+      this.size = size;
+      this.archive = archive;
     }
-    b.clear().limit(1);
-    readFully(ch, b, pos);
-    return b.get(0) & 0xff;
+
+    int intAt(long pos) throws IOException {
+      if (pos + 4 > size) {
+        throw new CorruptArchiveException(archive, pos, null, "truncated zstd frame header", null);
+      }
+      return window.getInt(at(pos, 4));
+    }
+
+    int byteAt(long pos) throws IOException {
+      if (pos >= size) {
+        throw new CorruptArchiveException(archive, pos, null, "truncated zstd frame", null);
+      }
+      return window.get(at(pos, 1)) & 0xff;
+    }
+
+    /** Index in {@link #window} of {@code pos}, with {@code n} bytes after it loaded. */
+    private int at(long pos, int n) throws IOException {
+      if (windowPos < 0 || pos < windowPos || pos + n > windowPos + window.limit()) {
+        window.clear().limit((int) Math.min(WINDOW, size - pos));
+        readFully(ch, window, pos);
+        windowPos = pos;
+      }
+      return (int) (pos - windowPos);
+    }
   }
 
   static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
