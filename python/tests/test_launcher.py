@@ -48,3 +48,45 @@ def test_launcher_takes_the_jdk_version_from_its_release_file(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert f"JAVA_HOME={fake} is Java 17" in proc.stderr
     assert "JVM: 25" in proc.stdout
+
+
+AOT = REPO / "loader-nuscenes" / "target" / "nuload-cli.aot"
+JAR = REPO / "loader-nuscenes" / "target" / "nuload-cli.jar"
+
+
+def test_launcher_records_the_start_up_cache_for_its_jar_and_jdk():
+    proc = launch("--version")
+    assert proc.returncode == 0, proc.stderr
+    assert AOT.is_file() and AOT.stat().st_size > 1_000_000
+    assert AOT.stat().st_mtime >= JAR.stat().st_mtime
+    jdk = (AOT.parent / "nuload-cli.aot.jdk").read_text().strip()
+    assert os.path.isfile(os.path.join(jdk, "bin", "java"))
+
+
+def test_launcher_starts_the_jvm_with_the_start_up_cache():
+    launch("--version")  # records it when missing
+    # The launcher turns the JVM's cache messages off; options given later turn them back on.
+    proc = launch("--version", NULOAD_JAVA_OPTS="-Xlog:aot=info")
+    assert proc.returncode == 0, proc.stderr
+    assert f"Opened AOT cache {AOT}" in proc.stdout
+
+
+def test_launcher_runs_without_the_cache_when_asked():
+    proc = launch("--version", NULOAD_AOT="0", NULOAD_JAVA_OPTS="-Xlog:aot=info")
+    assert proc.returncode == 0, proc.stderr
+    assert "Opened AOT cache" not in proc.stdout
+
+
+def test_launcher_runs_silently_past_a_damaged_start_up_cache():
+    launch("--version")
+    jdk_file = AOT.parent / "nuload-cli.aot.jdk"
+    jdk = jdk_file.read_text()
+    try:
+        AOT.write_bytes(os.urandom(4096))  # newer than the jar: the launcher passes it on
+        jdk_file.write_text(jdk)
+        proc = launch("--version")
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.startswith("nuload ") and "aot" not in proc.stdout.lower()
+        assert proc.stderr == ""
+    finally:
+        AOT.unlink()  # the next launch records it again

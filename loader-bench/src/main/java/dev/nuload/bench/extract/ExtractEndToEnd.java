@@ -7,6 +7,7 @@ import dev.nuload.bench.GnuTime;
 import dev.nuload.bench.report.BarChart;
 import dev.nuload.bench.report.Kind;
 import dev.nuload.bench.report.Stats;
+import dev.nuload.nuscenes.cli.AotTraining;
 import dev.nuload.nuscenes.cli.NuloadCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,12 @@ public final class ExtractEndToEnd {
   private final int rounds;
   private final boolean withGzipCli;
   private final Path target;
+
+  /** The JVM's start-up cache for the nuload command line below, or null when it failed. */
+  private Path aotCache;
+
+  /** Series of nuload without the start-up cache, so its share can be read off. */
+  static final String NO_AOT = "nuload extract, no start-up cache";
 
   /**
    * Creates the benchmark.
@@ -192,8 +199,11 @@ public final class ExtractEndToEnd {
           "Each tool extracts into a fresh folder ("
               + target()
               + ") after a `sync`; runs alternate; nuload runs as its own JVM (start-up"
-              + " included) with its default threads and the launcher's JIT flag for extract"
-              + " (`-XX:TieredStopAtLevel=1`).");
+              + " included) with its default threads, the launcher's JIT flag for extract"
+              + " (`-XX:TieredStopAtLevel=1`) and, like `./nuload`, the JVM start-up cache"
+              + " (`-XX:AOTCache`) recorded by its training run; '"
+              + NO_AOT
+              + "' runs without that cache.");
       md.add("");
       md.add(
           "gzip inflate engine of nuload: "
@@ -273,6 +283,7 @@ public final class ExtractEndToEnd {
     } else {
       notes.add("--quick: the archive made by GNU gzip is left out (slow to make)");
     }
+    aotCache = recordAot(progress, notes);
     Path zst = archives.resolve("repacked.tar.zst");
     Path zstSource = tgz.getOrDefault("pigz -6 .tgz", tgz.get("synth .tgz (Java gzip -6)"));
     if (!Files.exists(zst)) {
@@ -291,6 +302,9 @@ public final class ExtractEndToEnd {
         tools.put("pigz -dc | tar -x", "pigz -dc " + a + " | tar -xf -");
       }
       tools.put("tar -xzf", "tar -xzf " + a);
+      if (e.getKey().startsWith("pigz") && aotCache != null) {
+        tools.put(NO_AOT, nuloadCommand(List.of(a), false));
+      }
       if (e.getKey().startsWith("pigz")) {
         // the floor of one gzip member: inflate and tar walk, no entry selected, nothing written
         tools.put(NOTHING_WRITTEN, nuloadCommand(List.of(a)).replace(" extract ", NO_ENTRY));
@@ -326,11 +340,13 @@ public final class ExtractEndToEnd {
     } else {
       notes.add("zstd not installed: the zstd -dc | tar baseline is skipped");
     }
+    if (aotCache != null) {
+      zt.put(NO_AOT, nuloadCommand(List.of(zst.toString()), false));
+    }
     List<Series> zs = alternate("repacked .tar.zst", zt, fileBytes, files, progress);
     series.addAll(zs);
-    if (zs.size() > 1) {
-      ratios.put(
-          "repacked .tar.zst: zstd -dc | tar -x / nuload", zs.get(1).median() / zs.get(0).median());
+    for (Series x : zs.subList(1, zs.size())) {
+      ratios.put("repacked .tar.zst: " + x.tool() + " / nuload", x.median() / zs.get(0).median());
     }
     if (pigzOnPigz != null) {
       ratios.put(
@@ -409,15 +425,56 @@ public final class ExtractEndToEnd {
     return s;
   }
 
-  private static String nuloadCommand(List<String> archives) {
+  private static final String JVM_OPTIONS =
+      " -Xmx2g --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1";
+
+  private String nuloadCommand(List<String> archives) {
+    return nuloadCommand(archives, true);
+  }
+
+  private String nuloadCommand(List<String> archives, boolean withAot) {
     String java = ProcessHandle.current().info().command().orElse("java");
+    String aot =
+        withAot && aotCache != null
+            ? " -XX:AOTCache=" + aotCache + " -Xlog:aot=off -Xlog:cds=off"
+            : "";
     return java
-        + " -Xmx2g --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -cp "
+        + JVM_OPTIONS
+        + aot
+        + " -cp "
         + System.getProperty("java.class.path")
         + " "
         + NuloadCli.class.getName()
         + " extract --quiet --to . "
         + String.join(" ", archives);
+  }
+
+  /**
+   * Records the start-up cache the way the launcher does once per build (the same training
+   * workload, {@link AotTraining}), for this harness's nuload command line.
+   */
+  private Path recordAot(Consumer<String> progress, List<String> notes)
+      throws IOException, InterruptedException {
+    Path aot = work.resolve("nuload-bench.aot");
+    Files.deleteIfExists(aot);
+    progress.accept("bench extract: recording the JVM start-up cache (as ./nuload does per build)");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    try {
+      sh(
+          work,
+          java
+              + JVM_OPTIONS
+              + " -XX:AOTCacheOutput="
+              + aot
+              + " -cp "
+              + System.getProperty("java.class.path")
+              + " "
+              + AotTraining.class.getName());
+    } catch (IOException e) {
+      notes.add("the JVM start-up cache could not be recorded; nuload ran without it");
+      return null;
+    }
+    return Files.exists(aot) ? aot : null;
   }
 
   private Run timed(Path cwd, String command) throws IOException, InterruptedException {
