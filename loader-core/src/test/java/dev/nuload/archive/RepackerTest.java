@@ -153,4 +153,26 @@ class RepackerTest {
     assertTrue(r.error().getMessage().contains("index"), r.error().getMessage());
     assertEquals(3, r.error().exitCode());
   }
+
+  @Test
+  void shouldStopIndexedArchiveAtADamagedFrameNamingItsOffset() throws Exception {
+    Path zst = repack(realTgz(), 256 << 10);
+    List<RepackIndex.Frame> frames;
+    try (FileChannel ch = FileChannel.open(zst)) {
+      frames = RepackIndex.read(ch, "real.tar.zst").frames();
+    }
+    RepackIndex.Frame f = frames.get(frames.size() / 2);
+    byte[] all = Files.readAllBytes(zst);
+    for (long i = f.offset() + 20; i < f.offset() + f.length() - 4; i += 97) {
+      all[(int) i] ^= 0x5a; // the frame header stays valid, its blocks do not
+    }
+    Path bad = Files.write(dir.resolve("bad-frame.tar.zst"), all);
+
+    ArchiveResult r = extract(bad, ExtractOptions.defaults(dir.resolve("out")));
+
+    assertEquals(ArchiveResult.Status.FAILED, r.status());
+    assertTrue(r.error().getMessage().contains("bad zstd frame"), r.error().getMessage());
+    assertTrue(r.error().getMessage().contains(String.valueOf(f.offset())), r.error().getMessage());
+    assertEquals(3, r.error().exitCode());
+  }
 }
