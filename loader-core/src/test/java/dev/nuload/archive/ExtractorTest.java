@@ -83,6 +83,19 @@ class ExtractorTest {
   }
 
   @Test
+  void shouldInflateOneGzipMemberOnOneThreadWithOneWorker() throws Exception {
+    assumeTrue(IsalRawInflater.available(), "libisal.so.2 not installed");
+    Path tgz = realTgz("gzip");
+    Path out = dir.resolve("out");
+    ArchiveResult r =
+        Tars.withSmallInflateChunks(
+            () -> extract(tgz, out, ExtractOptions.defaults(out).withThreads(1, 1)));
+    assertEquals(ArchiveResult.Status.EXTRACTED, r.status(), String.valueOf(r.error()));
+    assertFalse(r.method().contains("parallel"), r.method());
+    assertEquals(tarX(tgz, "-xzf"), Tars.tree(out));
+  }
+
+  @Test
   void shouldGiveTheSameTreeAsTarForZstdArchive() throws Exception {
     assumeTrue(Tars.hasTool("zstd"), "zstd not installed");
     Path zst = realTgz("zstd");

@@ -52,7 +52,10 @@ public final class ExtractCommand implements Callable<Integer> {
   @Option(
       names = "--workers",
       paramLabel = "N",
-      description = "Writer / decoder threads (default: the number of cores, at least 2).")
+      description =
+          "Writer / decoder threads; also the threads that inflate one large .tgz, shared among"
+              + " archives extracted at once (default: the number of cores, at least 2; 1 inflates"
+              + " each .tgz on one thread).")
   Integer workers;
 
   @Option(
