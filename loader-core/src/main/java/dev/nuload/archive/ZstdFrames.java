@@ -47,98 +47,95 @@ public final class ZstdFrames {
       throws IOException {
     long size = ch.size();
     List<Frame> frames = new ArrayList<>();
-    {
-      Header in = new Header(ch, size, archive);
-      long pos = 0;
-      while (pos < size) {
-        int magic = in.intAt(pos);
-        if ((magic & 0xFFFFFFF0) == SKIPPABLE_MAGIC) {
-          long len = in.intAt(pos + 4) & 0xFFFFFFFFL;
-          if (pos + 8 + len > size) {
-            throw new CorruptArchiveException(
-                archive, pos, null, "truncated zstd skippable frame", null);
-          }
-          frames.add(new Frame(pos, 8 + len, 0, true));
-          pos += 8 + len;
-          continue;
-        }
-        if (magic != FRAME_MAGIC) {
+    Header in = new Header(ch, size, archive);
+    long pos = 0;
+    while (pos < size) {
+      int magic = in.intAt(pos);
+      if ((magic & 0xFFFFFFF0) == SKIPPABLE_MAGIC) {
+        long len = in.intAt(pos + 4) & 0xFFFFFFFFL;
+        if (pos + 8 + len > size) {
           throw new CorruptArchiveException(
-              archive, pos, null, String.format("not a zstd frame (magic %08x)", magic), null);
+              archive, pos, null, "truncated zstd skippable frame", null);
         }
-        long start = pos;
-        int fhd = in.byteAt(pos + 4);
-        int fcsFlag = fhd >>> 6;
-        boolean single = ((fhd >>> 5) & 1) != 0;
-        boolean checksum = ((fhd >>> 2) & 1) != 0;
-        if (((fhd >>> 3) & 1) != 0) {
-          throw new CorruptArchiveException(
-              archive, pos + 4, null, "zstd frame header has the reserved bit set", null);
+        frames.add(new Frame(pos, 8 + len, 0, true));
+        pos += 8 + len;
+        continue;
+      }
+      if (magic != FRAME_MAGIC) {
+        throw new CorruptArchiveException(
+            archive, pos, null, String.format("not a zstd frame (magic %08x)", magic), null);
+      }
+      long start = pos;
+      int fhd = in.byteAt(pos + 4);
+      int fcsFlag = fhd >>> 6;
+      boolean single = ((fhd >>> 5) & 1) != 0;
+      boolean checksum = ((fhd >>> 2) & 1) != 0;
+      if (((fhd >>> 3) & 1) != 0) {
+        throw new CorruptArchiveException(
+            archive, pos + 4, null, "zstd frame header has the reserved bit set", null);
+      }
+      int dictBytes = new int[] {0, 1, 2, 4}[fhd & 3];
+      long p = pos + 5;
+      long window = -1;
+      if (!single) {
+        int wd = in.byteAt(p);
+        int exp = wd >>> 3;
+        long base = 1L << (10 + exp);
+        window = base + (base / 8) * (wd & 7);
+        p++;
+      }
+      p += dictBytes;
+      int fcsBytes = fcsFlag == 0 ? (single ? 1 : 0) : (1 << fcsFlag);
+      long fcs = -1;
+      if (fcsBytes > 0) {
+        fcs = 0;
+        for (int i = 0; i < fcsBytes; i++) {
+          fcs |= (long) in.byteAt(p + i) << (8 * i);
         }
-        int dictBytes = new int[] {0, 1, 2, 4}[fhd & 3];
-        long p = pos + 5;
-        long window = -1;
-        if (!single) {
-          int wd = in.byteAt(p);
-          int exp = wd >>> 3;
-          long base = 1L << (10 + exp);
-          window = base + (base / 8) * (wd & 7);
-          p++;
+        if (fcsBytes == 2) {
+          fcs += 256;
         }
-        p += dictBytes;
-        int fcsBytes = fcsFlag == 0 ? (single ? 1 : 0) : (1 << fcsFlag);
-        long fcs = -1;
-        if (fcsBytes > 0) {
-          fcs = 0;
-          for (int i = 0; i < fcsBytes; i++) {
-            fcs |= (long) in.byteAt(p + i) << (8 * i);
-          }
-          if (fcsBytes == 2) {
-            fcs += 256;
-          }
+      }
+      p += fcsBytes;
+      if (single) {
+        window = fcs;
+      }
+      if (window > (1L << windowLogMax)) {
+        throw new CorruptArchiveException(
+            archive,
+            start,
+            null,
+            "zstd frame needs a window of "
+                + window
+                + " bytes, above the limit 2^"
+                + windowLogMax
+                + " (raise it with --zstd-window-log-max)",
+            null);
+      }
+      while (true) {
+        int h = in.byteAt(p) | in.byteAt(p + 1) << 8 | in.byteAt(p + 2) << 16;
+        boolean last = (h & 1) != 0;
+        int type = (h >>> 1) & 3;
+        int bsize = h >>> 3;
+        if (type == 3) {
+          throw new CorruptArchiveException(archive, p, null, "zstd block of reserved type", null);
         }
-        p += fcsBytes;
-        if (single) {
-          window = fcs;
-        }
-        if (window > (1L << windowLogMax)) {
-          throw new CorruptArchiveException(
-              archive,
-              start,
-              null,
-              "zstd frame needs a window of "
-                  + window
-                  + " bytes, above the limit 2^"
-                  + windowLogMax
-                  + " (raise it with --zstd-window-log-max)",
-              null);
-        }
-        while (true) {
-          int h = in.byteAt(p) | in.byteAt(p + 1) << 8 | in.byteAt(p + 2) << 16;
-          boolean last = (h & 1) != 0;
-          int type = (h >>> 1) & 3;
-          int bsize = h >>> 3;
-          if (type == 3) {
-            throw new CorruptArchiveException(
-                archive, p, null, "zstd block of reserved type", null);
-          }
-          p += 3 + (type == 1 ? 1 : bsize);
-          if (p > size) {
-            throw new CorruptArchiveException(archive, size, null, "truncated zstd frame", null);
-          }
-          if (last) {
-            break;
-          }
-        }
-        if (checksum) {
-          p += 4;
-        }
+        p += 3 + (type == 1 ? 1 : bsize);
         if (p > size) {
           throw new CorruptArchiveException(archive, size, null, "truncated zstd frame", null);
         }
-        frames.add(new Frame(start, p - start, fcs, false));
-        pos = p;
+        if (last) {
+          break;
+        }
       }
+      if (checksum) {
+        p += 4;
+      }
+      if (p > size) {
+        throw new CorruptArchiveException(archive, size, null, "truncated zstd frame", null);
+      }
+      frames.add(new Frame(start, p - start, fcs, false));
+      pos = p;
     }
     return frames;
   }

@@ -87,9 +87,7 @@ class ExtractorTest {
     assumeTrue(IsalRawInflater.available(), "libisal.so.2 not installed");
     Path tgz = realTgz("gzip");
     Path out = dir.resolve("out");
-    ArchiveResult r =
-        Tars.withSmallInflateChunks(
-            () -> extract(tgz, out, ExtractOptions.defaults(out).withThreads(1, 1)));
+    ArchiveResult r = extractInSmallChunks(tgz, out, ExtractOptions.defaults(out), 1);
     assertEquals(ArchiveResult.Status.EXTRACTED, r.status(), String.valueOf(r.error()));
     assertFalse(r.method().contains("parallel"), r.method());
     assertEquals(tarX(tgz, "-xzf"), Tars.tree(out));
@@ -381,7 +379,13 @@ class ExtractorTest {
   /** Extracts with 2 workers and 64 KiB inflate chunks: a few-MB .tgz takes the parallel path. */
   private ArchiveResult extractInParallel(Path archive, Path target, ExtractOptions o)
       throws Exception {
-    return Tars.withSmallInflateChunks(() -> extract(archive, target, o.withThreads(2, 1)));
+    return extractInSmallChunks(archive, target, o, 2);
+  }
+
+  /** Extracts with 64 KiB inflate chunks and {@code workers} threads for one archive. */
+  private ArchiveResult extractInSmallChunks(
+      Path archive, Path target, ExtractOptions o, int workers) throws Exception {
+    return Tars.withSmallInflateChunks(() -> extract(archive, target, o.withThreads(workers, 1)));
   }
 
   @Test

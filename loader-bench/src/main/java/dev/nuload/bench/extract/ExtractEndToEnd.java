@@ -433,20 +433,23 @@ public final class ExtractEndToEnd {
   }
 
   private String nuloadCommand(List<String> archives, boolean withAot) {
-    String java = ProcessHandle.current().info().command().orElse("java");
     String aot =
         withAot && aotCache != null
             ? " -XX:AOTCache=" + aotCache + " -Xlog:aot=off -Xlog:cds=off"
             : "";
-    return java
+    return java(
+        aot, NuloadCli.class.getName() + " extract --quiet --to . " + String.join(" ", archives));
+  }
+
+  /** This JVM's java with the harness's nuload options, {@code extra}, and this classpath. */
+  private static String java(String extra, String mainAndArgs) {
+    return ProcessHandle.current().info().command().orElse("java")
         + JVM_OPTIONS
-        + aot
+        + extra
         + " -cp "
         + System.getProperty("java.class.path")
         + " "
-        + NuloadCli.class.getName()
-        + " extract --quiet --to . "
-        + String.join(" ", archives);
+        + mainAndArgs;
   }
 
   /**
@@ -458,18 +461,8 @@ public final class ExtractEndToEnd {
     Path aot = work.resolve("nuload-bench.aot");
     Files.deleteIfExists(aot);
     progress.accept("bench extract: recording the JVM start-up cache (as ./nuload does per build)");
-    String java = ProcessHandle.current().info().command().orElse("java");
     try {
-      sh(
-          work,
-          java
-              + JVM_OPTIONS
-              + " -XX:AOTCacheOutput="
-              + aot
-              + " -cp "
-              + System.getProperty("java.class.path")
-              + " "
-              + AotTraining.class.getName());
+      sh(work, java(" -XX:AOTCacheOutput=" + aot, AotTraining.class.getName()));
     } catch (IOException e) {
       notes.add("the JVM start-up cache could not be recorded; nuload ran without it");
       return null;

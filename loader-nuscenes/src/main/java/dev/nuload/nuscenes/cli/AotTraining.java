@@ -6,9 +6,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Random;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -50,11 +48,7 @@ public final class AotTraining {
         run(name, "--help");
       }
     } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      DemoCommand.deleteTree(dir);
     }
   }
 

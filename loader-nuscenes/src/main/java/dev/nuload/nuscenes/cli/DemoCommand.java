@@ -331,7 +331,7 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(root);
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
       s.sorted(Comparator.reverseOrder())
           .forEach(
