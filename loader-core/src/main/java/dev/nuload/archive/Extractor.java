@@ -355,13 +355,17 @@ public final class Extractor implements AutoCloseable {
           if (stats[0] == null) {
             return run.method;
           }
-          // Inside the closing parenthesis: "... (isa-l (libisal.so.2); 155 of 155 chunks used)".
+          // Inside the closing parenthesis: "... (isa-l (libisal.so.2); 155 of 155 chunks used;
+          // 155 finished by libdeflate)".
           return run.method.substring(0, run.method.length() - 1)
               + "; "
               + stats[0].used()
               + " of "
               + stats[0].chunks()
-              + " chunks used)";
+              + " chunks used"
+              + (stats[0].libdeflate() > 0
+                  ? "; " + stats[0].libdeflate() + " finished by libdeflate)"
+                  : ")");
         }
         run.method = "gzip, streaming inflate (" + options.inflate().description() + ")";
         streaming(

@@ -105,6 +105,43 @@ final class IsalChunkDecoder implements AutoCloseable {
   }
 
   /**
+   * Takes back the input handed over past byte {@code endByte}; {@link #feedTo} hands the rest over
+   * again later.
+   *
+   * @param endByte new end of the input; not before what ISA-L has taken in already.
+   * @return false, changing nothing, when ISA-L has taken in bytes past {@code endByte} or less
+   *     than that was handed over.
+   */
+  boolean cutInputAt(long endByte) {
+    long taken = inputTaken();
+    if (endByte < taken || endByte > fedEnd) {
+      return false;
+    }
+    state.set(JAVA_INT, IsalRawInflater.AVAIL_IN, (int) (endByte - taken));
+    fedEnd = endByte;
+    return true;
+  }
+
+  /**
+   * Returns the end of the input handed over so far.
+   *
+   * @return a byte offset in the input.
+   */
+  long fedEnd() {
+    return fedEnd;
+  }
+
+  /**
+   * Returns the end of the input ISA-L has taken in (into its bit buffer or its copy of a cut
+   * header); {@link #positionBits()} may be before it.
+   *
+   * @return a byte offset in the input.
+   */
+  long inputTaken() {
+    return fedEnd - inputLeft();
+  }
+
+  /**
    * Returns input bytes handed over but not yet taken in by ISA-L.
    *
    * @return bytes left in {@code avail_in}.
@@ -161,6 +198,17 @@ final class IsalChunkDecoder implements AutoCloseable {
    */
   boolean inHeader() {
     return state.get(JAVA_INT, IsalRawInflater.BLOCK_STATE) == IsalRawInflater.ISAL_BLOCK_HDR;
+  }
+
+  /**
+   * Tells whether the decoder stopped between two blocks or inside a block header: then {@link
+   * #positionBits()} is where a block begins.
+   *
+   * @return true in {@code ISAL_BLOCK_NEW_HDR} or {@code ISAL_BLOCK_HDR}.
+   */
+  boolean atBlockBoundary() {
+    int s = state.get(JAVA_INT, IsalRawInflater.BLOCK_STATE);
+    return s == IsalRawInflater.ISAL_BLOCK_NEW_HDR || s == IsalRawInflater.ISAL_BLOCK_HDR;
   }
 
   /**

@@ -78,6 +78,9 @@ final class IsalRawInflater implements RawInflater {
   /** Offset of {@code uint8_t tmp_out_buffer[]} (ISA-L's copy of the recent output, the window). */
   static final long TMP_OUT_BUFFER = 21544;
 
+  /** {@code ISAL_BLOCK_NEW_HDR}: between two blocks. */
+  static final int ISAL_BLOCK_NEW_HDR = 0;
+
   /** {@code ISAL_BLOCK_HDR}: stopped inside a block header for want of input. */
   static final int ISAL_BLOCK_HDR = 1;
 

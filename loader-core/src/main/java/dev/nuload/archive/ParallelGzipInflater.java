@@ -70,6 +70,14 @@ final class ParallelGzipInflater {
   static final long MAX_PIECE_BYTES = 64L << 20;
 
   private final long maxPieceBytes;
+  private final boolean libdeflate;
+
+  /** libdeflate decoders not in use; each keeps its native buffers between chunks. */
+  private final ConcurrentLinkedQueue<LibdeflateChunkDecoder> spliceDecoders =
+      new ConcurrentLinkedQueue<>();
+
+  private final java.util.concurrent.atomic.AtomicInteger spliced =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static final MemorySegment WINDOW_A;
   private static final MemorySegment WINDOW_B;
 
@@ -94,8 +102,17 @@ final class ParallelGzipInflater {
   /** The real output before a chunk: its last 32 KiB and how many bytes there were. */
   private record Window(byte[] bytes, long outputBefore) {}
 
-  /** Counters for reports and tests. */
-  record Stats(int chunks, int used, int dropped, long speculativeBytes, long streamedFrom) {}
+  /**
+   * Counters for reports and tests; {@code libdeflate} counts the chunks of which libdeflate
+   * decoded the part after the first block boundary with a known window.
+   */
+  record Stats(
+      int chunks,
+      int used,
+      int dropped,
+      long speculativeBytes,
+      long streamedFrom,
+      int libdeflate) {}
 
   private volatile boolean aborted;
   private final CompletableFuture<Window>[] windows;
@@ -123,10 +140,22 @@ final class ParallelGzipInflater {
       long chunkBytes,
       ExecutorService pool,
       int threads) {
-    this(archive, file, deflateStart, chunkBytes, pool, threads, MAX_PIECE_BYTES);
+    this(
+        archive,
+        file,
+        deflateStart,
+        chunkBytes,
+        pool,
+        threads,
+        MAX_PIECE_BYTES,
+        LibdeflateChunkDecoder.usable());
   }
 
-  /** As above, with the most output one chunk may hold in memory (see {@link #MAX_PIECE_BYTES}). */
+  /**
+   * As above, with the most output one chunk may hold in memory (see {@link #MAX_PIECE_BYTES}) and
+   * whether libdeflate decodes the rest of a chunk once its window is known ({@link
+   * LibdeflateChunkDecoder}; false keeps every byte on ISA-L).
+   */
   ParallelGzipInflater(
       String archive,
       MemorySegment file,
@@ -134,8 +163,10 @@ final class ParallelGzipInflater {
       long chunkBytes,
       ExecutorService pool,
       int threads,
-      long maxPieceBytes) {
+      long maxPieceBytes,
+      boolean libdeflate) {
     this.maxPieceBytes = maxPieceBytes;
+    this.libdeflate = libdeflate && LibdeflateChunkDecoder.usable();
     this.archive = archive;
     this.file = file;
     this.deflateStart = deflateStart;
@@ -266,6 +297,9 @@ final class ParallelGzipInflater {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+      for (LibdeflateChunkDecoder d; (d = spliceDecoders.poll()) != null; ) {
+        d.close();
+      }
     }
   }
 
@@ -339,7 +373,7 @@ final class ParallelGzipInflater {
    * @return chunk counts.
    */
   Stats stats() {
-    return new Stats(chunks, used, dropped, speculativeBytes, streamedFrom);
+    return new Stats(chunks, used, dropped, speculativeBytes, streamedFrom, spliced.get());
   }
 
   /**
@@ -660,6 +694,16 @@ final class ParallelGzipInflater {
     long end = nextChunk < chunks ? startOf(finder, nextChunk) : -1;
     boolean speculative = k > 0;
     CRC32 tail = new CRC32();
+    boolean spliceLater = libdeflate;
+    if (k == 0 && libdeflate && (start & 7) == 0) {
+      // The stream's start: no window to wait for.
+      if (splice(p, start, end, nextChunk, new byte[0], tail)) {
+        finish(p, null, null, tail);
+        return;
+      }
+      spliceLater = false; // the ISA-L decoder below finds out why
+    }
+    long seekFrom = -1; // input byte where ISA-L began to look for a block boundary, step by step
     try (IsalChunkDecoder a = new IsalChunkDecoder(file, BLOCK);
         IsalChunkDecoder b = speculative ? new IsalChunkDecoder(file, SPECULATIVE_STEP) : null) {
       a.start(start, speculative ? WINDOW_A : null);
@@ -671,7 +715,7 @@ final class ParallelGzipInflater {
       long lastDiff = -1;
       while (true) {
         long feedEnd = end < 0 ? file.byteSize() : ((end + 7) >>> 3) + 8;
-        a.feedTo(feedEnd);
+        a.feedTo(seekFrom < 0 ? feedEnd : Math.min(feedEnd, a.fedEnd() + SEEK_STEP));
         if (second != null) {
           second.feedTo(feedEnd);
         }
@@ -720,6 +764,15 @@ final class ParallelGzipInflater {
             tail.update(a.output().asSlice(0, n).asByteBuffer());
             p.append(a.output(), n);
           }
+          if (spliceLater
+              && second == null
+              && p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW
+              && a.cutInputAt(a.inputTaken())) {
+            // The last 32 KiB are real: from here ISA-L gets its input in small steps until it
+            // stops inside a block header, and libdeflate decodes the rest of the chunk.
+            spliceLater = false;
+            seekFrom = a.fedEnd();
+          }
           if (p.length > maxPieceBytes) {
             p.oversized();
             return;
@@ -733,6 +786,21 @@ final class ParallelGzipInflater {
           if (n == 0) {
             break; // all input handed over so far is used
           }
+        }
+        if (seekFrom >= 0) {
+          long h = a.positionBits();
+          if (a.atBlockBoundary() && h != end) {
+            seekFrom = -1;
+            if (splice(p, h, end, nextChunk, p.last(IsalChunkDecoder.WINDOW), tail)) {
+              finish(p, null, prefixB, tail);
+              return;
+            }
+            continue; // libdeflate failed: ISA-L goes on and finds out why
+          }
+          if (a.fedEnd() - seekFrom >= MAX_SEEK_BYTES || a.fedEnd() >= feedEnd) {
+            seekFrom = -1; // no header met: ISA-L decodes the rest
+          }
+          continue; // hand over the next step
         }
         if (end < 0) {
           p.error = corrupt(file.byteSize(), "truncated gzip data (unexpected end of file)");
@@ -750,6 +818,55 @@ final class ParallelGzipInflater {
         nextChunk = nextStartingChunk(finder, nextChunk + 1);
         end = nextChunk < chunks ? startOf(finder, nextChunk) : -1;
       }
+    }
+  }
+
+  /**
+   * Input handed to ISA-L per call while it looks for a block boundary: shorter than the code
+   * tables of nearly every dynamic block header, so the input ends inside the header of nearly
+   * every block and ISA-L stops there ({@link IsalChunkDecoder#atBlockBoundary()}).
+   */
+  static final int SEEK_STEP = 64;
+
+  /** Input after which ISA-L stops looking for a block boundary and decodes the chunk itself. */
+  private static final int MAX_SEEK_BYTES = 1 << 20;
+
+  /**
+   * Decodes the rest of a chunk, from the proven block boundary {@code from} to {@code end}, with
+   * libdeflate, appending the output to {@code p}.
+   *
+   * @return false, with {@code p} unchanged, when libdeflate did not decode it (bad data, {@code
+   *     end} not a block boundary, too much output): the caller goes on with ISA-L.
+   */
+  private boolean splice(Piece p, long from, long end, int nextChunk, byte[] window, CRC32 tail) {
+    long span = (end < 0 ? 8 * file.byteSize() : end) - from;
+    if (span > 8 * 4 * chunkBytes) {
+      return false; // a run much longer than a chunk (unusual): not copied into one buffer
+    }
+    LibdeflateChunkDecoder d = spliceDecoders.poll();
+    if (d == null) {
+      d = new LibdeflateChunkDecoder();
+    }
+    try {
+      LibdeflateChunkDecoder.Outcome o =
+          d.decode(file, window, from, end, maxPieceBytes - p.length);
+      if (o == LibdeflateChunkDecoder.Outcome.FAILED) {
+        return false;
+      }
+      MemorySegment out = d.output();
+      tail.update(out.asByteBuffer());
+      p.append(out, (int) out.byteSize());
+      if (o == LibdeflateChunkDecoder.Outcome.AT_END) {
+        p.endBit = end;
+        p.endChunk = nextChunk;
+      } else {
+        p.finished = true;
+        p.endBit = 8 * d.endByte();
+      }
+      spliced.incrementAndGet();
+      return true;
+    } finally {
+      spliceDecoders.add(d);
     }
   }
 

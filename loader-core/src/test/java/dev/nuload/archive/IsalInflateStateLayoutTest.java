@@ -40,6 +40,7 @@ class IsalInflateStateLayoutTest {
           F(total_out); F(read_in); F(tmp_in_size); F(tmp_out_valid); F(tmp_out_processed);
           F(tmp_out_buffer);
           printf("ISAL_BLOCK_HDR %d\\n", (int) ISAL_BLOCK_HDR);
+          printf("ISAL_BLOCK_NEW_HDR %d\\n", (int) ISAL_BLOCK_NEW_HDR);
           printf("sizeof_tmp_in_size %zu\\n", sizeof(((struct inflate_state *) 0)->tmp_in_size));
           printf("ISAL_BLOCK_FINISH %d\\n", (int) ISAL_BLOCK_FINISH);
           printf("ISAL_GZIP_NO_HDR %d\\n", ISAL_GZIP_NO_HDR);
@@ -76,6 +77,7 @@ class IsalInflateStateLayoutTest {
     assertEquals(IsalRawInflater.TMP_OUT_BUFFER, got.get("tmp_out_buffer"), "tmp_out_buffer");
     assertEquals(2L, got.get("sizeof_tmp_in_size"));
     assertEquals((long) IsalRawInflater.ISAL_BLOCK_HDR, got.get("ISAL_BLOCK_HDR"));
+    assertEquals((long) IsalRawInflater.ISAL_BLOCK_NEW_HDR, got.get("ISAL_BLOCK_NEW_HDR"));
     assertEquals(4L, got.get("sizeof_read_in_length"));
     assertEquals(4L, got.get("sizeof_block_state"));
     assertEquals((long) IsalRawInflater.ISAL_BLOCK_FINISH, got.get("ISAL_BLOCK_FINISH"));

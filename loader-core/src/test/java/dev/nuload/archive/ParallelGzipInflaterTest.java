@@ -58,6 +58,16 @@ class ParallelGzipInflaterTest {
   }
 
   private static Result inflate(Path gz, int threads, long maxPieceBytes) throws Exception {
+    return inflate(gz, threads, maxPieceBytes, true);
+  }
+
+  private static Result inflate(Path gz, int threads, long maxPieceBytes, boolean libdeflate)
+      throws Exception {
+    return inflate(gz, threads, maxPieceBytes, libdeflate, CHUNK);
+  }
+
+  private static Result inflate(
+      Path gz, int threads, long maxPieceBytes, boolean libdeflate, long chunk) throws Exception {
     byte[] head = Arrays.copyOf(Files.readAllBytes(gz), 4096);
     int start = GzipDecoder.headerLength(head, head.length);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -66,7 +76,8 @@ class ParallelGzipInflaterTest {
       MemorySegment file =
           ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
       ParallelGzipInflater inf =
-          new ParallelGzipInflater(gz.toString(), file, start, CHUNK, pool, threads, maxPieceBytes);
+          new ParallelGzipInflater(
+              gz.toString(), file, start, chunk, pool, threads, maxPieceBytes, libdeflate);
       long end = inf.run((d, n) -> out.write(d, 0, n), new AtomicLong());
       return new Result(out.toByteArray(), end, inf.stats());
     }
@@ -86,6 +97,29 @@ class ParallelGzipInflaterTest {
     assertArrayEquals(gunzipFirstMember(Files.readAllBytes(tgz)), r.out());
     assertEquals(Files.size(tgz), r.end(), "ends after the trailer");
     assertTrue(r.stats().used() > 20, "many chunks decoded from a guessed start: " + r.stats());
+  }
+
+  @Test
+  void shouldFinishChunksWithLibdeflateGivingTheSameBytes() throws Exception {
+    assumeTrue(LibdeflateChunkDecoder.usable(), "libdeflate.so.0 not installed");
+    byte[] tar = gunzipFirstMember(Files.readAllBytes(realTgz("gzip")));
+    Path gz = Files.write(dir.resolve("java.tgz"), Tars.gzip(tar));
+    // Chunks of 512 KiB: the speculative start of a chunk takes about 100 KB of output here.
+    Result r = inflate(gz, 2, ParallelGzipInflater.MAX_PIECE_BYTES, true, 512 << 10);
+    assertArrayEquals(tar, r.out());
+    assertTrue(r.stats().used() > 5, r.stats().toString());
+    assertTrue(
+        r.stats().libdeflate() >= r.stats().used() - 1,
+        "all chunks but at most one finished by libdeflate: " + r.stats());
+  }
+
+  @Test
+  void shouldGiveTheSameBytesOnIsalAloneWithLibdeflateOff() throws Exception {
+    byte[] tar = gunzipFirstMember(Files.readAllBytes(realTgz("gzip")));
+    Path gz = Files.write(dir.resolve("java.tgz"), Tars.gzip(tar));
+    Result r = inflate(gz, 2, ParallelGzipInflater.MAX_PIECE_BYTES, false);
+    assertArrayEquals(tar, r.out());
+    assertEquals(0, r.stats().libdeflate(), r.stats().toString());
   }
 
   @Test
