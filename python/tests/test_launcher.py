@@ -71,6 +71,15 @@ def test_launcher_starts_the_jvm_with_the_start_up_cache():
     assert f"Opened AOT cache {AOT}" in proc.stdout
 
 
+def test_launcher_loads_picocli_from_the_start_up_cache():
+    # picocli ships Java 5 class files, which the cache skips; the build rewrites them as Java 8.
+    launch("--version")  # records it when missing
+    proc = launch("extract", "--help", NULOAD_JAVA_OPTS="-Xlog:class+load=info")
+    assert proc.returncode == 0, proc.stderr
+    line = next(l for l in proc.stdout.splitlines() if " picocli.CommandLine " in l)
+    assert "source: shared objects file" in line, line
+
+
 def test_launcher_runs_without_the_cache_when_asked():
     proc = launch("--version", NULOAD_AOT="0", NULOAD_JAVA_OPTS="-Xlog:aot=info")
     assert proc.returncode == 0, proc.stderr
