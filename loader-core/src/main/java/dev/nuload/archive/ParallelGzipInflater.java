@@ -61,13 +61,19 @@ final class ParallelGzipInflater {
   private static final int BLOCK = ChunkPipe.CHUNK;
 
   /**
-   * Most output one chunk holds in memory before it is handed on (a 4 MiB chunk of camera data
-   * inflates to about 5 MB). A chunk that inflates past it (highly compressible data, or a
+   * Least output one chunk may hold in memory before it is handed on; the cap is 16 times the
+   * chunk's compressed size when that is more (an 8 MiB chunk of camera data inflates to about 9
+   * MB; its cap is 128 MiB). A chunk that inflates past the cap (highly compressible data, or a
    * decompression bomb) is not kept: from its start on, the member is inflated on the in-order
    * thread and streamed, so memory stays bounded and the extractor's ratio limit sees the bytes as
    * they come.
    */
   static final long MAX_PIECE_BYTES = 64L << 20;
+
+  /**
+   * Output cap of one chunk as a multiple of its compressed size (see {@link #MAX_PIECE_BYTES}).
+   */
+  static final int MAX_PIECE_RATIO = 16;
 
   private final long maxPieceBytes;
   private final boolean libdeflate;
@@ -147,7 +153,7 @@ final class ParallelGzipInflater {
         chunkBytes,
         pool,
         threads,
-        MAX_PIECE_BYTES,
+        Math.max(MAX_PIECE_BYTES, MAX_PIECE_RATIO * chunkBytes),
         LibdeflateChunkDecoder.usable());
   }
 
@@ -704,7 +710,8 @@ final class ParallelGzipInflater {
       spliceLater = false; // the ISA-L decoder below finds out why
     }
     long seekFrom = -1; // input byte where ISA-L began to look for a block boundary, step by step
-    try (IsalChunkDecoder a = new IsalChunkDecoder(file, BLOCK);
+    // With libdeflate taking the bulk, ISA-L's output comes in small steps: a small buffer.
+    try (IsalChunkDecoder a = new IsalChunkDecoder(file, libdeflate ? SPECULATIVE_STEP : BLOCK);
         IsalChunkDecoder b = speculative ? new IsalChunkDecoder(file, SPECULATIVE_STEP) : null) {
       a.start(start, speculative ? WINDOW_A : null);
       if (b != null) {
