@@ -28,8 +28,21 @@ import java.util.zip.Deflater;
 record DeflateRuns(
     MemorySegment source, long deflateLength, byte[] output, long[] bits, long[] before) {
 
+  private static DeflateRuns shared;
+
+  /**
+   * Returns the stream of the real scene's samples and tables, made once per test JVM (kept in the
+   * global arena: about 3 MB).
+   */
+  static synchronized DeflateRuns real() throws Exception {
+    if (shared == null) {
+      shared = real(Arena.global());
+    }
+    return shared;
+  }
+
   /** Packs the real scene's samples and tables and finds the block boundaries. */
-  static DeflateRuns real(Arena arena) throws Exception {
+  private static DeflateRuns real(Arena arena) throws Exception {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     try (Stream<Path> files = Files.walk(ExtractorTest.REAL)) {
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {

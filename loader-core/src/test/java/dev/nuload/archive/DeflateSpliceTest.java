@@ -31,7 +31,7 @@ class DeflateSpliceTest {
   static void load() throws Exception {
     assumeTrue(IsalRawInflater.available(), "libisal.so.2 not installed");
     arena = Arena.ofShared();
-    runs = DeflateRuns.real(arena);
+    runs = DeflateRuns.real();
   }
 
   @AfterAll

@@ -9,7 +9,6 @@ import dev.nuload.archive.LibdeflateChunkDecoder.Outcome;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
  * libdeflate decoding runs of real deflate blocks ({@link DeflateRuns}) and telling how each ended.
  */
 class LibdeflateChunkDecoderTest {
-  private static Arena arena;
   private static DeflateRuns runs;
   private LibdeflateChunkDecoder decoder;
 
@@ -27,15 +25,7 @@ class LibdeflateChunkDecoderTest {
   static void load() throws Exception {
     assumeTrue(IsalRawInflater.available(), "libisal.so.2 not installed");
     assumeTrue(LibdeflateChunkDecoder.LOAD_FAILURE == null, "libdeflate.so.0 not installed");
-    arena = Arena.ofShared();
-    runs = DeflateRuns.real(arena);
-  }
-
-  @AfterAll
-  static void close() {
-    if (arena != null) {
-      arena.close();
-    }
+    runs = DeflateRuns.real();
   }
 
   @BeforeEach
@@ -97,7 +87,7 @@ class LibdeflateChunkDecoderTest {
   @Test
   void shouldFailOnABlockOfTheReservedType() {
     int i = from();
-    MemorySegment damaged = arena.allocate(runs.source().byteSize());
+    MemorySegment damaged = Arena.ofAuto().allocate(runs.source().byteSize());
     MemorySegment.copy(runs.source(), 0, damaged, 0, damaged.byteSize());
     // BTYPE = 11 (reserved) in the header of the third block of the run.
     for (long bit = runs.bits()[i + 2] + 1; bit < runs.bits()[i + 2] + 3; bit++) {
