@@ -245,8 +245,11 @@ final class IsalChunkDecoder implements AutoCloseable {
         || processed != other.state.get(JAVA_INT, IsalRawInflater.TMP_OUT_PROCESSED)) {
       return false;
     }
-    long at = IsalRawInflater.TMP_OUT_BUFFER + valid - WINDOW;
-    for (int i = 0; i < WINDOW; i++) {
+    // The window is the last WINDOW bytes decoded; output decoded but not handed out yet starts at
+    // `processed` and may begin before it: resolve both, or those bytes would come out unresolved.
+    int from = Math.min(processed, valid - WINDOW);
+    long at = IsalRawInflater.TMP_OUT_BUFFER + from;
+    for (int i = 0; i < valid - from; i++) {
       byte a = state.get(JAVA_BYTE, at + i);
       byte b = other.state.get(JAVA_BYTE, at + i);
       if (a != b) {

@@ -49,7 +49,7 @@ final class ParallelGzipInflater {
   static final int MIN_HEADER_BITS = 96;
 
   /** Output produced per decode step while the two stand-in decoders run side by side. */
-  private static final int SPECULATIVE_STEP = 64 * 1024;
+  static final int SPECULATIVE_STEP = 64 * 1024;
 
   /**
    * Output after which a chunk whose output still depends on the stand-in window waits for the real
@@ -76,6 +76,7 @@ final class ParallelGzipInflater {
   static final int MAX_PIECE_RATIO = 16;
 
   private final long maxPieceBytes;
+  private final int speculativeStep;
   private final boolean libdeflate;
 
   /** libdeflate decoders not in use; each keeps its native buffers between chunks. */
@@ -154,13 +155,15 @@ final class ParallelGzipInflater {
         pool,
         threads,
         Math.max(MAX_PIECE_BYTES, MAX_PIECE_RATIO * chunkBytes),
-        LibdeflateChunkDecoder.usable());
+        LibdeflateChunkDecoder.usable(),
+        SPECULATIVE_STEP);
   }
 
   /**
    * As above, with the most output one chunk may hold in memory (see {@link #MAX_PIECE_BYTES}) and
    * whether libdeflate decodes the rest of a chunk once its window is known ({@link
-   * LibdeflateChunkDecoder}; false keeps every byte on ISA-L).
+   * LibdeflateChunkDecoder}; false keeps every byte on ISA-L), and the output per decode step while
+   * two stand-in decoders run side by side ({@link #SPECULATIVE_STEP}; tests use smaller steps).
    */
   ParallelGzipInflater(
       String archive,
@@ -170,8 +173,10 @@ final class ParallelGzipInflater {
       ExecutorService pool,
       int threads,
       long maxPieceBytes,
-      boolean libdeflate) {
+      boolean libdeflate,
+      int speculativeStep) {
     this.maxPieceBytes = maxPieceBytes;
+    this.speculativeStep = speculativeStep;
     this.libdeflate = libdeflate && LibdeflateChunkDecoder.usable();
     this.archive = archive;
     this.file = file;
@@ -711,14 +716,14 @@ final class ParallelGzipInflater {
     }
     long seekFrom = -1; // input byte where ISA-L began to look for a block boundary, step by step
     // With libdeflate taking the bulk, ISA-L's output comes in small steps: a small buffer.
-    try (IsalChunkDecoder a = new IsalChunkDecoder(file, libdeflate ? SPECULATIVE_STEP : BLOCK);
-        IsalChunkDecoder b = speculative ? new IsalChunkDecoder(file, SPECULATIVE_STEP) : null) {
+    try (IsalChunkDecoder a = new IsalChunkDecoder(file, libdeflate ? speculativeStep : BLOCK);
+        IsalChunkDecoder b = speculative ? new IsalChunkDecoder(file, speculativeStep) : null) {
       a.start(start, speculative ? WINDOW_A : null);
       if (b != null) {
         b.start(start, WINDOW_B);
       }
       IsalChunkDecoder second = b;
-      byte[] prefixB = speculative ? new byte[SPECULATIVE_STEP * 4] : null;
+      byte[] prefixB = speculative ? new byte[speculativeStep * 4] : null;
       long lastDiff = -1;
       while (true) {
         long feedEnd = end < 0 ? file.byteSize() : ((end + 7) >>> 3) + 8;
@@ -733,8 +738,8 @@ final class ParallelGzipInflater {
           }
           int n;
           try {
-            n = a.inflate(second != null ? SPECULATIVE_STEP : BLOCK);
-            if (second != null && second.inflate(SPECULATIVE_STEP) != n) {
+            n = a.inflate(second != null ? speculativeStep : BLOCK);
+            if (second != null && second.inflate(speculativeStep) != n) {
               throw new IllegalStateException("stand-in decoders disagree on output length");
             }
           } catch (DataFormatException e) {
