@@ -105,21 +105,12 @@ final class IsalChunkDecoder implements AutoCloseable {
   }
 
   /**
-   * Takes back the input handed over past byte {@code endByte}; {@link #feedTo} hands the rest over
-   * again later.
-   *
-   * @param endByte new end of the input; not before what ISA-L has taken in already.
-   * @return false, changing nothing, when ISA-L has taken in bytes past {@code endByte} or less
-   *     than that was handed over.
+   * Takes back the input handed over but not yet taken in by ISA-L (into its bit buffer or its copy
+   * of a cut header); {@link #feedTo} hands it over again later, in steps of the caller's choice.
    */
-  boolean cutInputAt(long endByte) {
-    long taken = inputTaken();
-    if (endByte < taken || endByte > fedEnd) {
-      return false;
-    }
-    state.set(JAVA_INT, IsalRawInflater.AVAIL_IN, (int) (endByte - taken));
-    fedEnd = endByte;
-    return true;
+  void takeBackInput() {
+    fedEnd -= inputLeft();
+    state.set(JAVA_INT, IsalRawInflater.AVAIL_IN, 0);
   }
 
   /**
@@ -129,16 +120,6 @@ final class IsalChunkDecoder implements AutoCloseable {
    */
   long fedEnd() {
     return fedEnd;
-  }
-
-  /**
-   * Returns the end of the input ISA-L has taken in (into its bit buffer or its copy of a cut
-   * header); {@link #positionBits()} may be before it.
-   *
-   * @return a byte offset in the input.
-   */
-  long inputTaken() {
-    return fedEnd - inputLeft();
   }
 
   /**

@@ -199,7 +199,6 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
     if (buf.byteSize() >= size) {
       return buf;
     }
-    freeMemory(buf);
     MemorySegment m;
     try {
       m = (MemorySegment) Handles.MALLOC.invokeExact(size);
@@ -209,6 +208,9 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
     if (m.address() == 0) {
       throw new OutOfMemoryError("malloc(" + size + ") returned NULL");
     }
+    // Freed only once the new buffer exists: a failed malloc leaves the field on a live buffer,
+    // which close() frees once.
+    freeMemory(buf);
     return m.reinterpret(size);
   }
 

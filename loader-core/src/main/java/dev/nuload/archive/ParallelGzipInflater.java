@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.zip.CRC32;
@@ -83,8 +84,7 @@ final class ParallelGzipInflater {
   private final ConcurrentLinkedQueue<LibdeflateChunkDecoder> spliceDecoders =
       new ConcurrentLinkedQueue<>();
 
-  private final java.util.concurrent.atomic.AtomicInteger spliced =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger spliced = new AtomicInteger();
   private static final MemorySegment WINDOW_A;
   private static final MemorySegment WINDOW_B;
 
@@ -155,15 +155,16 @@ final class ParallelGzipInflater {
         pool,
         threads,
         Math.max(MAX_PIECE_BYTES, MAX_PIECE_RATIO * chunkBytes),
-        LibdeflateChunkDecoder.usable(),
+        true,
         SPECULATIVE_STEP);
   }
 
   /**
    * As above, with the most output one chunk may hold in memory (see {@link #MAX_PIECE_BYTES}) and
    * whether libdeflate decodes the rest of a chunk once its window is known ({@link
-   * LibdeflateChunkDecoder}; false keeps every byte on ISA-L), and the output per decode step while
-   * two stand-in decoders run side by side ({@link #SPECULATIVE_STEP}; tests use smaller steps).
+   * LibdeflateChunkDecoder}, when {@link LibdeflateChunkDecoder#usable()}; false keeps every byte
+   * on ISA-L), and the output per decode step while two stand-in decoders run side by side ({@link
+   * #SPECULATIVE_STEP}; tests use smaller steps).
    */
   ParallelGzipInflater(
       String archive,
@@ -778,10 +779,10 @@ final class ParallelGzipInflater {
           }
           if (spliceLater
               && second == null
-              && p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW
-              && a.cutInputAt(a.inputTaken())) {
+              && p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW) {
             // The last 32 KiB are real: from here ISA-L gets its input in small steps until it
             // stops inside a block header, and libdeflate decodes the rest of the chunk.
+            a.takeBackInput();
             spliceLater = false;
             seekFrom = a.fedEnd();
           }
