@@ -400,7 +400,7 @@ public final class Extractor implements AutoCloseable {
    * System property: compressed bytes per chunk of parallel inflate (default 8 MiB: each chunk
    * costs a search for its start, a speculative start decoded twice and a search for a block
    * boundary, about 2 ms of CPU together; 8 MiB took 5% less CPU than 4 MiB on the extract bench's
-   * archive).
+   * archive, in alternating runs outside the bench).
    */
   static final String GZIP_CHUNK_PROP = "nuload.gzipChunkBytes";
 

@@ -15,9 +15,9 @@ import java.lang.invoke.MethodHandle;
  * Decodes a run of deflate blocks (from a proven block boundary, with the 32 KiB before it known)
  * in one call to libdeflate ({@code libdeflate.so.0}, Debian/Ubuntu package {@code libdeflate0}),
  * through a stream built by {@link DeflateSplice}. On the JPEG-heavy archives of nuScenes
- * libdeflate inflates about 1.26x as fast as ISA-L, but only whole streams held in memory; ISA-L
- * still finds the boundaries and decodes where the window is not known yet ({@link
- * ParallelGzipInflater}).
+ * libdeflate inflates about 1.26x as fast as ISA-L (one core, timed from C outside the bench), but
+ * only whole streams held in memory; ISA-L still finds the boundaries and decodes where the window
+ * is not known yet ({@link ParallelGzipInflater}).
  *
  * <p>The built stream and the output live in native buffers from {@code malloc}, kept and reused
  * between calls (pages are touched only as far as a run needs), freed by {@link #close()}.
