@@ -16,6 +16,14 @@ import java.nio.ByteOrder;
  * <p>A candidate is only a guess: random bits pass these checks rarely but not never. {@link
  * ParallelGzipInflater} uses a candidate only after the decoder of the data before it has stopped
  * exactly there, at a block boundary.
+ *
+ * <p>Stored blocks are stepped over, not searched. Incompressible data (already compressed files)
+ * is written as stored blocks of up to 64 KiB of raw bytes, and raw bytes hold a candidate-looking
+ * bit pattern every few bits: searching them costs far more than decoding them. A stored block is
+ * recognised by its byte-aligned {@code LEN} and {@code NLEN = ~LEN}, zero bits in front (its
+ * {@code BFINAL = 0, BTYPE = 0} and padding, as zlib writes them) and a plausible block header
+ * right after its {@code LEN} bytes; the search then goes on at that next header. A false match
+ * skips at most 64 KiB of candidates, which costs a chunk of parallelism, never correctness.
  */
 final class DeflateBlockFinder {
   /** Order in which the code-length code lengths are stored (RFC 1951, 3.2.7). */
@@ -25,6 +33,8 @@ final class DeflateBlockFinder {
 
   private static final ValueLayout.OfLong LE_LONG =
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt LE_INT =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private final MemorySegment data;
   private final long sizeBits;
@@ -33,6 +43,26 @@ final class DeflateBlockFinder {
   private final short[] clTable = new short[128];
   private final int[] count = new int[16];
   private final int[] next = new int[8];
+
+  /** Bits examined for dynamic headers so far; stored blocks stepped over do not count. */
+  private long searched;
+
+  /**
+   * Kraft sums of four 3-bit code-length-code lengths (12 bits, the first in the low bits), in
+   * units of 2^-7: length 0 adds nothing, length {@code l} adds {@code 128 >> l}.
+   */
+  private static final short[] KRAFT4 = new short[1 << 12];
+
+  static {
+    for (int v = 0; v < KRAFT4.length; v++) {
+      int sum = 0;
+      for (int i = 0; i < 4; i++) {
+        int len = (v >>> (3 * i)) & 7;
+        sum += len == 0 ? 0 : 128 >> len;
+      }
+      KRAFT4[v] = (short) sum;
+    }
+  }
 
   /**
    * Creates a finder over compressed bytes.
@@ -54,14 +84,33 @@ final class DeflateBlockFinder {
    * @return the bit offset, or -1 when there is none in the range.
    */
   long find(long fromBit, long toBit, int minHeaderBits) {
+    return find(fromBit, toBit, minHeaderBits, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #find(long, long, int)}, giving up (-1) once {@code maxSearchBits} bit offsets have
+   * been examined in this call; stored blocks stepped over do not count.
+   *
+   * @param fromBit first bit offset to try.
+   * @param toBit end of the range (exclusive).
+   * @param minHeaderBits shortest header accepted.
+   * @param maxSearchBits most bit offsets to examine.
+   * @return the bit offset, or -1.
+   */
+  long find(long fromBit, long toBit, int minHeaderBits, long maxSearchBits) {
     long end = Math.min(toBit, sizeBits - 17);
+    long budget = maxSearchBits;
     long p = fromBit;
-    while (p < end) {
-      // One 64-bit load serves 56 bit offsets: mark those whose first 3 bits are BFINAL = 0,
+    while (p < end && budget > 0) {
+      int n = (int) Math.min(56, end - p);
+      long stored = storedBlockIn(p, n);
+      int limit = stored < 0 ? n : (int) (stored - p);
+      searched += limit;
+      budget -= limit;
+      // One 64-bit load serves up to 56 bit offsets: mark those whose first 3 bits are BFINAL = 0,
       // BTYPE = 2 (bits 0, 0, 1), then look closer only at those.
       long w = bits64(p);
-      int n = (int) Math.min(56, end - p);
-      long cand = ~w & ~(w >>> 1) & (w >>> 2) & ((1L << n) - 1);
+      long cand = ~w & ~(w >>> 1) & (w >>> 2) & ((1L << limit) - 1);
       while (cand != 0) {
         int s = Long.numberOfTrailingZeros(cand);
         cand &= cand - 1;
@@ -74,13 +123,81 @@ final class DeflateBlockFinder {
         if (((v >>> 3) & 31) > 29 || ((v >>> 8) & 31) > 29) {
           continue;
         }
-        if (headerBits(at) >= minHeaderBits) {
+        if (headerBits(at, false) >= minHeaderBits) {
           return at;
         }
       }
-      p += n;
+      p = stored < 0 ? p + n : afterStoredBlocks(stored);
     }
     return -1;
+  }
+
+  /**
+   * Returns how many bit offsets all calls of {@code find} examined for a dynamic header.
+   *
+   * @return bit offsets examined.
+   */
+  long searchedBits() {
+    return searched;
+  }
+
+  /**
+   * Returns {@code 8 q - 3} for the first byte {@code q} that starts a stored block's {@code LEN}
+   * with {@code 8 q - 3} in {@code [p, p + n)}, or -1 (see the class comment for the checks).
+   */
+  private long storedBlockIn(long p, int n) {
+    long size = sizeBits >>> 3;
+    long q = (p + 3 + 7) >>> 3;
+    long last = Math.min((p + n - 1 + 3) >>> 3, size - 5);
+    for (; q <= last; q++) {
+      if ((data.get(JAVA_BYTE, q - 1) & 0xE0) == 0 && storedLength(q) >= 0) {
+        long next = q + 4 + storedLength(q);
+        if (next < size && plausibleHeader(next)) {
+          return 8 * q - 3;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** {@code LEN} of a stored block whose {@code LEN} starts at byte {@code q}, or -1. */
+  private int storedLength(long q) {
+    int v = data.get(LE_INT, q);
+    int len = v & 0xFFFF;
+    return ((v >>> 16) ^ len) == 0xFFFF ? len : -1;
+  }
+
+  /**
+   * Whether a block header (stored, fixed or dynamic; final or not) may start at byte {@code b}.
+   */
+  private boolean plausibleHeader(long b) {
+    int h = data.get(JAVA_BYTE, b) & 0xFF;
+    return switch ((h >>> 1) & 3) {
+      case 0 -> (h & 0xF8) == 0 && b + 5 <= sizeBits >>> 3 && storedLength(b + 1) >= 0;
+      case 1 -> true;
+      case 2 -> headerBits(8 * b, true) >= 0;
+      default -> false;
+    };
+  }
+
+  /**
+   * Returns the bit offset after the run of non-final stored blocks whose first {@code LEN} starts
+   * at byte {@code (stored + 3) / 8}: the byte-aligned start of the block that follows them.
+   */
+  private long afterStoredBlocks(long stored) {
+    long size = sizeBits >>> 3;
+    long q = (stored + 3) >>> 3;
+    while (true) {
+      long next = q + 4 + storedLength(q);
+      if (next + 5 > size) {
+        return 8 * Math.min(next, size);
+      }
+      int h = data.get(JAVA_BYTE, next) & 0xFF;
+      if (h != 0 || storedLength(next + 1) < 0) {
+        return 8 * next;
+      }
+      q = next + 1;
+    }
   }
 
   /**
@@ -91,12 +208,16 @@ final class DeflateBlockFinder {
    * @return header length in bits (through the last code length), or -1.
    */
   int headerBits(long bit) {
+    return headerBits(bit, false);
+  }
+
+  private int headerBits(long bit, boolean finalToo) {
     long p = bit;
     if (p + 17 > sizeBits) {
       return -1;
     }
     long w = bits64(p);
-    if ((w & 7) != 4) {
+    if ((w & 7) != 4 && !(finalToo && (w & 7) == 5)) {
       return -1;
     }
     int hlit = (int) ((w >>> 3) & 31) + 257;
@@ -109,12 +230,14 @@ final class DeflateBlockFinder {
     if (p + 3L * hclen > sizeBits) {
       return -1;
     }
-    long cw = bits64(p);
-    int kraft = 0; // in units of 2^-7: a complete code sums to 128
-    for (int i = 0; i < hclen; i++) {
-      int len = (int) ((cw >>> (3 * i)) & 7);
-      kraft += len == 0 ? 0 : 128 >> len;
-    }
+    long cw = bits64(p) & ((1L << (3 * hclen)) - 1);
+    // In units of 2^-7: a complete code sums to 128.
+    int kraft =
+        KRAFT4[(int) cw & 0xFFF]
+            + KRAFT4[(int) (cw >>> 12) & 0xFFF]
+            + KRAFT4[(int) (cw >>> 24) & 0xFFF]
+            + KRAFT4[(int) (cw >>> 36) & 0xFFF]
+            + KRAFT4[(int) (cw >>> 48) & 0xFFF];
     if (kraft != 128) {
       return -1; // the code-length code must be complete (zlib)
     }

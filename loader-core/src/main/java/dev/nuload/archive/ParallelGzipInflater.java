@@ -85,6 +85,7 @@ final class ParallelGzipInflater {
       new ConcurrentLinkedQueue<>();
 
   private final AtomicInteger spliced = new AtomicInteger();
+  private final AtomicLong searchedBits = new AtomicLong();
   private static final MemorySegment WINDOW_A;
   private static final MemorySegment WINDOW_B;
 
@@ -111,7 +112,8 @@ final class ParallelGzipInflater {
 
   /**
    * Counters for reports and tests; {@code libdeflate} counts the chunks of which libdeflate
-   * decoded the part after the first block boundary with a known window.
+   * decoded the part after the first block boundary with a known window; {@code searchedBytes} is
+   * how much compressed data was searched for chunk starts (eighths of the bit offsets tried).
    */
   record Stats(
       int chunks,
@@ -119,7 +121,8 @@ final class ParallelGzipInflater {
       int dropped,
       long speculativeBytes,
       long streamedFrom,
-      int libdeflate) {}
+      int libdeflate,
+      long searchedBytes) {}
 
   private volatile boolean aborted;
   private final CompletableFuture<Window>[] windows;
@@ -385,7 +388,14 @@ final class ParallelGzipInflater {
    * @return chunk counts.
    */
   Stats stats() {
-    return new Stats(chunks, used, dropped, speculativeBytes, streamedFrom, spliced.get());
+    return new Stats(
+        chunks,
+        used,
+        dropped,
+        speculativeBytes,
+        streamedFrom,
+        spliced.get(),
+        searchedBits.get() / 8);
   }
 
   /**
@@ -633,16 +643,38 @@ final class ParallelGzipInflater {
     if (known != UNKNOWN) {
       return known;
     }
-    long found = finder.find(nominal(k) * 8, nominal(k + 1) * 8, MIN_HEADER_BITS);
+    long found = finder.find(nominal(k) * 8, nominal(k + 1) * 8, MIN_HEADER_BITS, MAX_SEARCH_BITS);
     starts.set(k, found);
     return found;
   }
 
   private static final long UNKNOWN = -2;
 
-  /** Returns the first chunk from {@code k} on with a start, or {@link #chunks} when none has. */
+  /**
+   * Most bit offsets searched for one chunk's start: 1 MiB of compressed data. Every common
+   * compressor writes a block header far more often (zlib about every 16 K symbols, libdeflate
+   * every 300 KB of output or less); a chunk without one in range is simply not used.
+   */
+  static final long MAX_SEARCH_BITS = 8L << 20;
+
+  /**
+   * Most bit offsets one task searches for the next used chunk's start (16 chunks without a
+   * header): beyond that it decodes on to the end of the member instead, so data in which no start
+   * can be found (one huge block) costs a bounded search rather than one per chunk. Runs of stored
+   * blocks are stepped over and cost almost nothing.
+   */
+  private static final long MAX_CASCADE_SEARCH_BITS = 16 * MAX_SEARCH_BITS;
+
+  /**
+   * Returns the first chunk from {@code k} on with a start, or {@link #chunks} when none has or the
+   * search for it grew past {@link #MAX_CASCADE_SEARCH_BITS}.
+   */
   private int nextStartingChunk(DeflateBlockFinder finder, int k) {
+    long spent = finder.searchedBits();
     while (k < chunks && startOf(finder, k) < 0) {
+      if (finder.searchedBits() - spent > MAX_CASCADE_SEARCH_BITS) {
+        return chunks;
+      }
       k++;
     }
     return k;
@@ -686,17 +718,18 @@ final class ParallelGzipInflater {
 
   private Piece decodeChunk(int k) {
     Piece p = new Piece(k, freeBlocks);
+    DeflateBlockFinder finder = new DeflateBlockFinder(file);
     try {
-      decodeChunk(p);
+      decodeChunk(p, finder);
     } finally {
+      searchedBits.addAndGet(finder.searchedBits());
       completed(p);
     }
     return p;
   }
 
-  private void decodeChunk(Piece p) {
+  private void decodeChunk(Piece p, DeflateBlockFinder finder) {
     int k = p.index;
-    DeflateBlockFinder finder = new DeflateBlockFinder(file);
     long start = startOf(finder, k);
     if (start < 0) {
       return;

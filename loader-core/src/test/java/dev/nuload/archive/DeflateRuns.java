@@ -51,7 +51,14 @@ record DeflateRuns(
         }
       }
     }
-    byte[] plain = data.toByteArray();
+    return of(arena, data.toByteArray());
+  }
+
+  /**
+   * Deflates {@code plain} with zlib at level 6 (incompressible stretches become stored blocks) and
+   * finds the block boundaries.
+   */
+  static DeflateRuns of(Arena arena, byte[] plain) throws DataFormatException {
     Deflater d = new Deflater(6, true);
     d.setInput(plain);
     d.finish();

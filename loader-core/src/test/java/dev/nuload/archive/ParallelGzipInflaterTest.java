@@ -174,6 +174,32 @@ class ParallelGzipInflaterTest {
   }
 
   @Test
+  void shouldStepOverIncompressibleDataInsteadOfSearchingEveryBit() throws Exception {
+    byte[] data = Tars.random(11, 6 << 20); // zlib writes it as stored blocks
+    Path gz = Files.write(dir.resolve("random.gz"), Tars.gzip(data));
+    Result r = inflate(gz, 2);
+    assertArrayEquals(data, r.out());
+    assertTrue(
+        r.stats().searchedBytes() < Files.size(gz) / 16,
+        "searched for chunk starts: " + r.stats() + " of " + Files.size(gz) + " bytes");
+  }
+
+  @Test
+  void shouldUseTheChunksAfterARunOfStoredBlocks() throws Exception {
+    byte[] tar = gunzipFirstMember(Files.readAllBytes(realTgz("gzip")));
+    byte[] noise = Tars.random(12, 2 << 20);
+    byte[] data = new byte[tar.length * 2 + noise.length];
+    System.arraycopy(tar, 0, data, 0, tar.length);
+    System.arraycopy(noise, 0, data, tar.length, noise.length);
+    System.arraycopy(tar, 0, data, tar.length + noise.length, tar.length);
+    Path gz = Files.write(dir.resolve("mixed.gz"), Tars.gzip(data));
+    Result r = inflate(gz, 2);
+    assertArrayEquals(data, r.out());
+    long realChunks = 2 * (Files.size(realTgz("gzip")) / CHUNK);
+    assertTrue(r.stats().used() >= realChunks * 3 / 4, realChunks + " real chunks: " + r.stats());
+  }
+
+  @Test
   void shouldStopAtTheEndOfTheFirstMemberWhenAnotherFollows() throws Exception {
     byte[] a = Tars.random(1, 600_000);
     byte[] first = Tars.gzip(a);
