@@ -199,6 +199,10 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
     if (buf.byteSize() >= size) {
       return buf;
     }
+    // Whole MiB and a quarter more at least: runs of slightly different lengths then share one
+    // buffer (a new buffer is new pages, each faulted in on first touch).
+    size = Math.max(size, buf.byteSize() + buf.byteSize() / 4);
+    size = (size + (1 << 20) - 1) & -(1L << 20);
     MemorySegment m;
     try {
       m = (MemorySegment) Handles.MALLOC.invokeExact(size);
