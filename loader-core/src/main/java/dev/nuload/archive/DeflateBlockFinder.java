@@ -33,8 +33,6 @@ final class DeflateBlockFinder {
 
   private static final ValueLayout.OfLong LE_LONG =
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfInt LE_INT =
-      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private final MemorySegment data;
   private final long sizeBits;
@@ -114,22 +112,36 @@ final class DeflateBlockFinder {
       while (cand != 0) {
         int s = Long.numberOfTrailingZeros(cand);
         cand &= cand - 1;
-        long v = w >>> s; // s < 56: at least 8 more bits are valid here
+        long v = w >>> s; // 64 - s bits valid: the 17 header bits read below when s <= 47
         long at = p + s;
-        if (s > 51) {
+        if (s > 47) {
           v = bits64(at);
         }
         // HLIT <= 29 and HDIST <= 29.
         if (((v >>> 3) & 31) > 29 || ((v >>> 8) & 31) > 29) {
           continue;
         }
-        if (headerBits(at, false) >= minHeaderBits) {
+        if (codeLengthKraft(at + 17, (int) ((v >>> 13) & 15) + 4) == 128
+            && headerBits(at, false) >= minHeaderBits) {
           return at;
         }
       }
       p = stored < 0 ? p + n : afterStoredBlocks(stored);
     }
     return -1;
+  }
+
+  /**
+   * Kraft sum, in units of 2^-7, of the {@code hclen} 3-bit code-length-code lengths at bit {@code
+   * p}: 128 for a complete code.
+   */
+  private int codeLengthKraft(long p, int hclen) {
+    long cw = bits64(p) & ((1L << (3 * hclen)) - 1);
+    return KRAFT4[(int) cw & 0xFFF]
+        + KRAFT4[(int) (cw >>> 12) & 0xFFF]
+        + KRAFT4[(int) (cw >>> 24) & 0xFFF]
+        + KRAFT4[(int) (cw >>> 36) & 0xFFF]
+        + KRAFT4[(int) (cw >>> 48) & 0xFFF];
   }
 
   /**
@@ -149,8 +161,9 @@ final class DeflateBlockFinder {
     long size = sizeBits >>> 3;
     long q = (p + 3 + 7) >>> 3;
     long last = Math.min((p + n - 1 + 3) >>> 3, size - 5);
-    for (; q <= last; q++) {
-      if ((data.get(JAVA_BYTE, q - 1) & 0xE0) == 0 && storedLength(q) >= 0) {
+    long before = bits64(8 * (q - 1)); // bytes q - 1 to q + 6: those in front of each LEN
+    for (; q <= last; q++, before >>>= 8) {
+      if ((before & 0xE0) == 0 && storedLength(q) >= 0) {
         long next = q + 4 + storedLength(q);
         if (next < size && plausibleHeader(next)) {
           return 8 * q - 3;
@@ -162,7 +175,7 @@ final class DeflateBlockFinder {
 
   /** {@code LEN} of a stored block whose {@code LEN} starts at byte {@code q}, or -1. */
   private int storedLength(long q) {
-    int v = data.get(LE_INT, q);
+    int v = (int) bits64(8 * q);
     int len = v & 0xFFFF;
     return ((v >>> 16) ^ len) == 0xFFFF ? len : -1;
   }
@@ -171,7 +184,7 @@ final class DeflateBlockFinder {
    * Whether a block header (stored, fixed or dynamic; final or not) may start at byte {@code b}.
    */
   private boolean plausibleHeader(long b) {
-    int h = data.get(JAVA_BYTE, b) & 0xFF;
+    int h = byteAt(b);
     return switch ((h >>> 1) & 3) {
       case 0 -> (h & 0xF8) == 0 && b + 5 <= sizeBits >>> 3 && storedLength(b + 1) >= 0;
       case 1 -> true;
@@ -192,7 +205,7 @@ final class DeflateBlockFinder {
       if (next + 5 > size) {
         return 8 * Math.min(next, size);
       }
-      int h = data.get(JAVA_BYTE, next) & 0xFF;
+      int h = byteAt(next);
       if (h != 0 || storedLength(next + 1) < 0) {
         return 8 * next;
       }
@@ -230,15 +243,8 @@ final class DeflateBlockFinder {
     if (p + 3L * hclen > sizeBits) {
       return -1;
     }
-    long cw = bits64(p) & ((1L << (3 * hclen)) - 1);
-    // In units of 2^-7: a complete code sums to 128.
-    int kraft =
-        KRAFT4[(int) cw & 0xFFF]
-            + KRAFT4[(int) (cw >>> 12) & 0xFFF]
-            + KRAFT4[(int) (cw >>> 24) & 0xFFF]
-            + KRAFT4[(int) (cw >>> 36) & 0xFFF]
-            + KRAFT4[(int) (cw >>> 48) & 0xFFF];
-    if (kraft != 128) {
+    long cw = bits64(p);
+    if (codeLengthKraft(p, hclen) != 128) {
       return -1; // the code-length code must be complete (zlib)
     }
     java.util.Arrays.fill(clens, 0);
@@ -344,28 +350,44 @@ final class DeflateBlockFinder {
     return left == 0 || max == 1;
   }
 
-  /** Returns 64 bits starting at bit {@code p} (bits past the end read as 0). */
-  private long bits64(long p) {
-    long byteOff = p >>> 3;
-    int shift = (int) (p & 7);
-    long size = data.byteSize();
-    long lo;
-    long hi;
-    if (byteOff + 16 <= size) {
-      lo = data.get(LE_LONG, byteOff);
-      hi = data.get(LE_LONG, byteOff + 8);
-    } else {
-      lo = tailLong(byteOff, size);
-      hi = tailLong(byteOff + 8, size);
-    }
-    return shift == 0 ? lo : (lo >>> shift) | (hi << (64 - shift));
+  /** Byte {@code b} of the data (0 past the end). */
+  private int byteAt(long b) {
+    return (int) bits64(8 * b) & 0xFF;
   }
 
-  private long tailLong(long off, long size) {
-    long v = 0;
-    for (int i = 0; i < 8 && off + i < size; i++) {
-      v |= (data.get(JAVA_BYTE, off + i) & 0xffL) << (8 * i);
+  /**
+   * Returns 64 bits starting at bit {@code p} (bits past the end read as 0), from a copy of the
+   * data around {@code p} in {@link #words}: plain array reads cost a fraction of segment reads in
+   * the first-tier compiled code the extractor runs with.
+   */
+  private long bits64(long p) {
+    long byteOff = p >>> 3;
+    if (byteOff < wordsFrom || byteOff + 16 > wordsFrom + 8L * words.length) {
+      load(byteOff & ~7L);
     }
-    return v;
+    long q = p - 8 * wordsFrom;
+    int i = (int) (q >>> 6);
+    int shift = (int) (q & 63);
+    long lo = words[i];
+    return shift == 0 ? lo : (lo >>> shift) | (words[i + 1] << (64 - shift));
   }
+
+  /** Copies the data from byte {@code from} (a multiple of 8) into {@link #words}. */
+  private void load(long from) {
+    long size = data.byteSize();
+    long n = Math.max(0, Math.min(8L * words.length, size - from));
+    int whole = (int) (n >>> 3);
+    MemorySegment.copy(data, LE_LONG, from, words, 0, whole);
+    java.util.Arrays.fill(words, whole, words.length, 0L);
+    for (int k = 0; k < (int) (n & 7); k++) {
+      long b = data.get(JAVA_BYTE, from + 8L * whole + k) & 0xFFL;
+      words[whole] |= b << (8 * k);
+    }
+    wordsFrom = from;
+  }
+
+  /** A copy of 64 KiB of the data, from byte {@link #wordsFrom} on, as little-endian words. */
+  private final long[] words = new long[8192];
+
+  private long wordsFrom = Long.MIN_VALUE / 2;
 }

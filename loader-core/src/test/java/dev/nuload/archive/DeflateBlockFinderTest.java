@@ -75,6 +75,24 @@ class DeflateBlockFinderTest {
   }
 
   @Test
+  void shouldFindEachRealDynamicBlockHeaderFromEveryBitOfTheWordBeforeIt() {
+    DeflateBlockFinder f = finder(real);
+    long[] bits = real.bits();
+    int checked = 0;
+    for (int i = 1; i < bits.length; i++) {
+      long b = bits[i];
+      if (headerType(real, b) != 4 || b - bits[i - 1] < 200 || f.headerBits(b) < 96) {
+        continue;
+      }
+      for (int d = 1; d <= 64; d++) {
+        assertEquals(b, f.find(b - d, b + 1, ParallelGzipInflater.MIN_HEADER_BITS), b + " - " + d);
+      }
+      checked++;
+    }
+    assertTrue(checked > 20, "headers checked: " + checked);
+  }
+
+  @Test
   void shouldRejectAHeaderWhoseCodeLengthCodeIsNotComplete() {
     long b =
         Arrays.stream(real.bits())
