@@ -1,8 +1,11 @@
 package dev.nuload.archive;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -47,6 +50,12 @@ final class ChunkPipe extends InputStream {
    */
   record Chunk(byte[] data, int length, java.util.Queue<byte[]> returnTo) {}
 
+  /**
+   * A filled chunk in native memory (no copy into the Java heap): {@code release} runs once it has
+   * been read past, or when the pipe is closed before that; exactly once either way.
+   */
+  record NativeChunk(MemorySegment data, Runnable release) {}
+
   /** The producer's failure, delivered in order after the chunks before it. */
   private record Failure(Throwable error) {}
 
@@ -78,6 +87,41 @@ final class ChunkPipe extends InputStream {
     }
   }
 
+  /**
+   * Hands on native bytes; {@code release} runs once they are read past, or at once if the pipe is
+   * or gets closed (also when this throws).
+   *
+   * @param data the bytes (at most {@link Integer#MAX_VALUE}).
+   * @param release gives the memory back; runs exactly once.
+   * @throws InterruptedException when the reader closed the pipe or the thread is interrupted.
+   */
+  void put(MemorySegment data, Runnable release) throws InterruptedException {
+    if (closed || data.byteSize() == 0) {
+      release.run();
+      checkOpen();
+      return;
+    }
+    try {
+      full.put(new NativeChunk(data, release));
+    } catch (InterruptedException e) {
+      release.run();
+      throw e;
+    }
+    if (closed) {
+      releaseQueued(); // close() may have drained the queue before this chunk went in
+      checkOpen();
+    }
+  }
+
+  /** Runs the release of every native chunk still queued (the pipe is closed). */
+  private void releaseQueued() {
+    for (Object o; (o = full.poll()) != null; ) {
+      if (o instanceof NativeChunk n) {
+        n.release().run();
+      }
+    }
+  }
+
   void finish() throws InterruptedException {
     full.put(END);
   }
@@ -106,6 +150,7 @@ final class ChunkPipe extends InputStream {
     if (current != null && returnCurrent != null) {
       returnCurrent.offer(current);
     }
+    releaseCurrentNative();
     current = null;
     Object o;
     try {
@@ -128,14 +173,33 @@ final class ChunkPipe extends InputStream {
       }
       throw new IOException(f.error().getMessage(), f.error());
     }
+    pos = 0;
+    if (o instanceof NativeChunk n) {
+      current = NATIVE;
+      currentNative = n;
+      returnCurrent = null;
+      len = (int) n.data().byteSize();
+      return true;
+    }
     Chunk c = (Chunk) o;
     current = c.data();
     returnCurrent = c.returnTo();
-    pos = 0;
     len = c.length();
     return true;
   }
 
+  private void releaseCurrentNative() {
+    if (currentNative != null) {
+      NativeChunk n = currentNative;
+      currentNative = null;
+      n.release().run();
+    }
+  }
+
+  /** Stands for {@link #current} while the current chunk is a {@link NativeChunk}. */
+  private static final byte[] NATIVE = new byte[0];
+
+  private NativeChunk currentNative;
   private java.util.Queue<byte[]> returnCurrent;
 
   @Override
@@ -164,7 +228,11 @@ final class ChunkPipe extends InputStream {
       return -1;
     }
     int k = Math.min(n, ready);
-    System.arraycopy(current, pos, b, off, k);
+    if (currentNative != null) {
+      MemorySegment.copy(currentNative.data(), JAVA_BYTE, pos, b, off, k);
+    } else {
+      System.arraycopy(current, pos, b, off, k);
+    }
     pos += k;
     return k;
   }
@@ -185,7 +253,13 @@ final class ChunkPipe extends InputStream {
       return -1;
     }
     int k = Math.min(dst.remaining(), ready);
-    dst.put(current, pos, k);
+    if (currentNative != null) {
+      MemorySegment.copy(
+          currentNative.data(), pos, MemorySegment.ofBuffer(dst), 0, k); // from dst's position
+      dst.position(dst.position() + k);
+    } else {
+      dst.put(current, pos, k);
+    }
     pos += k;
     return k;
   }
@@ -210,7 +284,8 @@ final class ChunkPipe extends InputStream {
   @Override
   public void close() {
     closed = true;
-    full.clear();
+    releaseCurrentNative();
+    releaseQueued();
     // Wake a producer blocked on an empty buffer.
     empty.offer(new byte[0]);
   }

@@ -455,8 +455,20 @@ public final class Extractor implements AutoCloseable {
                   .daemon()
                   .start(() -> digestAll(digest, file, stop));
       try {
-        long end =
-            inflater.run((data, len) -> pipe.put(data, len, free), run.progress.compressedRead);
+        ParallelGzipInflater.Sink sink =
+            new ParallelGzipInflater.Sink() {
+              @Override
+              public void accept(byte[] data, int length) throws InterruptedException {
+                pipe.put(data, length, free);
+              }
+
+              @Override
+              public void acceptNative(MemorySegment data, Runnable release)
+                  throws InterruptedException {
+                pipe.put(data, release); // read by the tar parser where libdeflate wrote it
+              }
+            };
+        long end = inflater.run(sink, run.progress.compressedRead);
         if (digester != null) {
           digester.join();
           run.source.digestedElsewhere();

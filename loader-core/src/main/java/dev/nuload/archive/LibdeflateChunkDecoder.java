@@ -142,9 +142,31 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
    * @return how it ended; the output is in {@link #output()} unless {@link Outcome#FAILED}.
    */
   Outcome decode(MemorySegment source, byte[] window, long fromBit, long toBit, long maxOutput) {
+    out = ensure(out, MAX_PREFIX_OUTPUT + maxOutput);
+    return decode(source, window, fromBit, toBit, maxOutput, out);
+  }
+
+  /** Most output of a built stream's prefix (the window and the alignment match). */
+  static final int MAX_PREFIX_OUTPUT = 64 << 10;
+
+  /**
+   * As above, decoding into {@code into} (at least {@link #MAX_PREFIX_OUTPUT} + {@code maxOutput}
+   * bytes, for example from {@link #allocate}) instead of this decoder's own buffer: {@link
+   * #output()} is then a slice of {@code into}.
+   */
+  Outcome decode(
+      MemorySegment source,
+      byte[] window,
+      long fromBit,
+      long toBit,
+      long maxOutput,
+      MemorySegment into) {
     in = ensure(in, DeflateSplice.capacity(source, fromBit, toBit));
     DeflateSplice s = DeflateSplice.build(in, window, source, fromBit, toBit);
-    out = ensure(out, s.prefixOutput + maxOutput);
+    if (s.prefixOutput > MAX_PREFIX_OUTPUT || into.byteSize() < s.prefixOutput + maxOutput) {
+      throw new IllegalArgumentException("output buffer too small: " + into.byteSize());
+    }
+    MemorySegment out = into;
     int r;
     try {
       r =
@@ -218,7 +240,15 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
     return m.reinterpret(size);
   }
 
-  private static void freeMemory(MemorySegment buf) {
+  /**
+   * Returns {@code size} bytes from {@code malloc} (not zeroed: pages are touched only as far as
+   * they are written); give them back with {@link #freeMemory}.
+   */
+  static MemorySegment allocate(long size) {
+    return ensure(MemorySegment.NULL, size);
+  }
+
+  static void freeMemory(MemorySegment buf) {
     if (buf.address() == 0) {
       return;
     }

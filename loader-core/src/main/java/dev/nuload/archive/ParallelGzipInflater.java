@@ -210,6 +210,95 @@ final class ParallelGzipInflater {
    */
   interface Sink {
     void accept(byte[] data, int length) throws InterruptedException;
+
+    /**
+     * Receives decoded bytes in native memory; {@code release} must run exactly once, when the sink
+     * is done with them (also when this throws). The default copies them into a heap array.
+     */
+    default void acceptNative(MemorySegment data, Runnable release) throws InterruptedException {
+      byte[] copy;
+      try {
+        copy = data.toArray(JAVA_BYTE);
+      } finally {
+        release.run();
+      }
+      accept(copy, copy.length);
+    }
+  }
+
+  /**
+   * A native buffer libdeflate decodes a chunk into. The chunk's output is handed to the sink from
+   * there, in slices, without a copy into the Java heap; the buffer goes back to the pool when the
+   * piece and every slice have let go of it, or is freed once this inflater is done.
+   */
+  private final class OutBuffer {
+    final MemorySegment memory;
+    final AtomicInteger refs = new AtomicInteger();
+
+    OutBuffer(MemorySegment memory) {
+      this.memory = memory;
+    }
+
+    void retain() {
+      refs.incrementAndGet();
+    }
+
+    void release() {
+      if (refs.decrementAndGet() == 0) {
+        giveBack(this);
+      }
+    }
+  }
+
+  private final ConcurrentLinkedQueue<OutBuffer> outBuffers = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger outAllocated = new AtomicInteger();
+  private volatile boolean outClosed;
+
+  /**
+   * Returns how many native output buffers are allocated and not yet freed (tests: 0 once a run is
+   * over and the sink released every slice).
+   *
+   * @return live buffers.
+   */
+  int nativeBuffersLive() {
+    return outAllocated.get();
+  }
+
+  private void free(OutBuffer b) {
+    LibdeflateChunkDecoder.freeMemory(b.memory);
+    outAllocated.decrementAndGet();
+  }
+
+  private OutBuffer takeOut() {
+    OutBuffer b = outBuffers.poll();
+    if (b == null) {
+      b = new OutBuffer(LibdeflateChunkDecoder.allocate(outCapacity()));
+      outAllocated.incrementAndGet();
+    }
+    b.refs.set(1);
+    return b;
+  }
+
+  private long outCapacity() {
+    return LibdeflateChunkDecoder.MAX_PREFIX_OUTPUT + maxPieceBytes;
+  }
+
+  private void giveBack(OutBuffer b) {
+    if (!outClosed) {
+      outBuffers.add(b);
+      if (!outClosed || !outBuffers.remove(b)) {
+        return; // pooled (or freed by closeOutBuffers, which took it from the pool)
+      }
+    }
+    free(b);
+  }
+
+  /** Frees the pooled buffers; those still held by slices are freed when released. */
+  private void closeOutBuffers() {
+    outClosed = true;
+    for (OutBuffer b; (b = outBuffers.poll()) != null; ) {
+      free(b);
+    }
   }
 
   /** Output blocks given back by the sink; reused before new ones are allocated. */
@@ -252,45 +341,45 @@ final class ParallelGzipInflater {
           throw new IllegalStateException(archive + ": no chunk starts at bit " + expect);
         }
         Piece p = get(window.poll());
-        if (p.startBit != expect) {
-          if (p.startBit >= 0) {
-            dropped++;
+        try {
+          if (p.startBit != expect) {
+            if (p.startBit >= 0) {
+              dropped++;
+            }
+            continue;
           }
-          continue;
-        }
-        used++;
-        if (p.oversized) {
-          abortAll(); // the chunks after it are not needed any more
-          long end = stream(p.startBit, history, total, crc, sink, compressedRead, reported);
-          return end;
-        }
-        if (p.prefixB != null) {
-          if (!p.resolved) {
-            resolve(p, history, total);
+          used++;
+          if (p.oversized) {
+            abortAll(); // the chunks after it are not needed any more
+            return stream(p.startBit, history, total, crc, sink, compressedRead, reported);
           }
-          speculativeBytes += p.prefixLength;
+          if (p.prefixB != null) {
+            if (!p.resolved) {
+              resolve(p, history, total);
+            }
+            speculativeBytes += p.prefixLength;
+          }
+          if (p.error != null && p.length == 0) {
+            throw p.error;
+          }
+          crc = Crc32Combine.combine(crc, p.crc(), p.length);
+          keepHistory(p, history);
+          total += p.length;
+          handOn(p, sink);
+          long reached = Math.min(file.byteSize(), (p.endBit + 7) >>> 3);
+          compressedRead.addAndGet(reached - reported);
+          release(reported, reached);
+          reported = reached;
+          if (p.error != null) {
+            throw p.error;
+          }
+          if (p.finished) {
+            return checkTrailer((p.endBit + 7) >>> 3, crc, total);
+          }
+          expect = p.endBit;
+        } finally {
+          p.releaseTail();
         }
-        if (p.error != null && p.length == 0) {
-          throw p.error;
-        }
-        crc = Crc32Combine.combine(crc, p.crc(), p.length);
-        keepHistory(p, history);
-        total += p.length;
-        for (int i = 0; i < p.blocks.size(); i++) {
-          int len = (int) Math.min(BLOCK, p.length - (long) i * BLOCK);
-          sink.accept(p.blocks.get(i), len);
-        }
-        long reached = Math.min(file.byteSize(), (p.endBit + 7) >>> 3);
-        compressedRead.addAndGet(reached - reported);
-        release(reported, reached);
-        reported = reached;
-        if (p.error != null) {
-          throw p.error;
-        }
-        if (p.finished) {
-          return checkTrailer((p.endBit + 7) >>> 3, crc, total);
-        }
-        expect = p.endBit;
       }
     } finally {
       // The tasks read the mapped file through raw pointers: wait for every one that started
@@ -300,7 +389,7 @@ final class ParallelGzipInflater {
       for (Future<Piece> f : window) {
         while (true) {
           try {
-            f.get();
+            f.get().releaseTail();
             break;
           } catch (ExecutionException e) {
             break; // the error that matters is already on its way
@@ -314,6 +403,27 @@ final class ParallelGzipInflater {
       }
       for (LibdeflateChunkDecoder d; (d = spliceDecoders.poll()) != null; ) {
         d.close();
+      }
+      closeOutBuffers();
+    }
+  }
+
+  /**
+   * Hands a piece's output to the sink: the heap blocks, then the native output of libdeflate in
+   * slices of at most {@link #BLOCK} bytes, each holding the buffer until the sink releases it.
+   */
+  private static void handOn(Piece p, Sink sink) throws InterruptedException {
+    long heap = p.heapLength();
+    for (int i = 0; i < p.blocks.size(); i++) {
+      int len = (int) Math.min(BLOCK, heap - (long) i * BLOCK);
+      sink.accept(p.blocks.get(i), len);
+    }
+    if (p.tail != null) {
+      OutBuffer b = p.tailBuffer;
+      for (long off = 0; off < p.tail.byteSize(); off += BLOCK) {
+        b.retain();
+        sink.acceptNative(
+            p.tail.asSlice(off, Math.min(BLOCK, p.tail.byteSize() - off)), b::release);
       }
     }
   }
@@ -548,6 +658,11 @@ final class ParallelGzipInflater {
     boolean oversized;
     CorruptArchiveException error;
 
+    /** Output libdeflate decoded after the heap blocks, in {@link #tailBuffer}; or null. */
+    MemorySegment tail;
+
+    OutBuffer tailBuffer;
+
     Piece(int index, Queue<byte[]> free) {
       this.index = index;
       this.free = free;
@@ -557,9 +672,24 @@ final class ParallelGzipInflater {
     void oversized() {
       oversized = true;
       blocks.clear();
+      releaseTail();
       length = 0;
       prefixB = null;
       prefixLength = 0;
+    }
+
+    /** Bytes of output in the heap blocks (the rest is {@link #tail}). */
+    long heapLength() {
+      return tail == null ? length : length - tail.byteSize();
+    }
+
+    /** Lets go of the native output (idempotent); slices handed on keep it until released. */
+    void releaseTail() {
+      if (tailBuffer != null) {
+        OutBuffer b = tailBuffer;
+        tailBuffer = null;
+        b.release();
+      }
     }
 
     long crc() {
@@ -570,6 +700,9 @@ final class ParallelGzipInflater {
     }
 
     void append(MemorySegment src, int n) {
+      if (tail != null) {
+        throw new IllegalStateException("output appended after the native tail");
+      }
       int done = 0;
       while (done < n) {
         int off = (int) (length % BLOCK);
@@ -590,6 +723,11 @@ final class ParallelGzipInflater {
       byte[] r = new byte[n];
       long from = length - n;
       int copied = 0;
+      if (tail != null) {
+        int fromTail = (int) Math.min(n, tail.byteSize());
+        MemorySegment.copy(tail, JAVA_BYTE, tail.byteSize() - fromTail, r, n - fromTail, fromTail);
+        n -= fromTail;
+      }
       while (copied < n) {
         long at = from + copied;
         byte[] blk = blocks.get((int) (at / BLOCK));
@@ -893,15 +1031,20 @@ final class ParallelGzipInflater {
     if (d == null) {
       d = new LibdeflateChunkDecoder();
     }
+    OutBuffer buffer = takeOut();
     try {
       LibdeflateChunkDecoder.Outcome o =
-          d.decode(file, window, from, end, maxPieceBytes - p.length);
+          d.decode(file, window, from, end, maxPieceBytes - p.length, buffer.memory);
       if (o == LibdeflateChunkDecoder.Outcome.FAILED) {
         return false;
       }
       MemorySegment out = d.output();
       tail.update(out.asByteBuffer());
-      p.append(out, (int) out.byteSize());
+      // The output stays where libdeflate wrote it; the sink reads it from there.
+      p.tail = out;
+      p.tailBuffer = buffer;
+      buffer = null;
+      p.length += out.byteSize();
       if (o == LibdeflateChunkDecoder.Outcome.AT_END) {
         p.endBit = end;
         p.endChunk = nextChunk;
@@ -912,6 +1055,9 @@ final class ParallelGzipInflater {
       spliced.incrementAndGet();
       return true;
     } finally {
+      if (buffer != null) {
+        buffer.release();
+      }
       spliceDecoders.add(d);
     }
   }

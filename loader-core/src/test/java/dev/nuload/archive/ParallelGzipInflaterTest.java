@@ -199,6 +199,72 @@ class ParallelGzipInflaterTest {
     assertTrue(r.stats().used() >= realChunks * 3 / 4, realChunks + " real chunks: " + r.stats());
   }
 
+  /** A sink that keeps native slices unreleased until told, and may fail on one of them. */
+  private static final class HoldingSink implements ParallelGzipInflater.Sink {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final java.util.List<Runnable> held = new java.util.ArrayList<>();
+    final int failAt;
+    int nativeSlices;
+
+    HoldingSink(int failAt) {
+      this.failAt = failAt;
+    }
+
+    @Override
+    public void accept(byte[] data, int length) {
+      out.write(data, 0, length);
+    }
+
+    @Override
+    public void acceptNative(MemorySegment data, Runnable release) throws InterruptedException {
+      if (++nativeSlices == failAt) {
+        release.run();
+        throw new InterruptedException("sink closed");
+      }
+      out.writeBytes(data.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+      held.add(release);
+    }
+  }
+
+  private static ParallelGzipInflater inflater(Path gz, Arena arena) throws IOException {
+    byte[] head = Arrays.copyOf(Files.readAllBytes(gz), 4096);
+    try (var ch = java.nio.channels.FileChannel.open(gz)) {
+      MemorySegment file =
+          ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+      return new ParallelGzipInflater(
+          gz.toString(), file, GzipDecoder.headerLength(head, head.length), CHUNK, pool, 2);
+    }
+  }
+
+  @Test
+  void shouldHandLibdeflateOutputOnInNativeSlicesAndFreeEveryBufferOnceReleased() throws Exception {
+    assumeTrue(LibdeflateChunkDecoder.usable(), "libdeflate not installed");
+    Path tgz = realTgz("gzip");
+    try (Arena arena = Arena.ofShared()) {
+      ParallelGzipInflater inf = inflater(tgz, arena);
+      HoldingSink sink = new HoldingSink(-1);
+      inf.run(sink, new AtomicLong());
+      assertArrayEquals(gunzipFirstMember(Files.readAllBytes(tgz)), sink.out.toByteArray());
+      assertTrue(sink.nativeSlices > 10, "native slices: " + sink.nativeSlices);
+      assertTrue(inf.nativeBuffersLive() > 0, "slices still hold their buffers");
+      sink.held.forEach(Runnable::run);
+      assertEquals(0, inf.nativeBuffersLive());
+    }
+  }
+
+  @Test
+  void shouldFreeEveryNativeBufferWhenTheSinkFails() throws Exception {
+    assumeTrue(LibdeflateChunkDecoder.usable(), "libdeflate not installed");
+    Path tgz = realTgz("gzip");
+    try (Arena arena = Arena.ofShared()) {
+      ParallelGzipInflater inf = inflater(tgz, arena);
+      HoldingSink sink = new HoldingSink(5);
+      assertThrows(InterruptedException.class, () -> inf.run(sink, new AtomicLong()));
+      sink.held.forEach(Runnable::run);
+      assertEquals(0, inf.nativeBuffersLive());
+    }
+  }
+
   @Test
   void shouldStopAtTheEndOfTheFirstMemberWhenAnotherFollows() throws Exception {
     byte[] a = Tars.random(1, 600_000);
