@@ -177,6 +177,7 @@ final class ChunkPipe extends InputStream {
     if (o instanceof NativeChunk n) {
       current = NATIVE;
       currentNative = n;
+      currentHeld = new Held(n.release());
       returnCurrent = null;
       len = (int) n.data().byteSize();
       return true;
@@ -190,16 +191,80 @@ final class ChunkPipe extends InputStream {
 
   private void releaseCurrentNative() {
     if (currentNative != null) {
-      NativeChunk n = currentNative;
       currentNative = null;
-      n.release().run();
+      Held h = currentHeld;
+      currentHeld = null;
+      h.drop();
     }
+  }
+
+  /**
+   * A current native chunk's memory: held by the pipe until read past, and by every {@link
+   * Borrowed} slice of it until that is released; freed when the last lets go.
+   */
+  private static final class Held {
+    private final Runnable release;
+    private final java.util.concurrent.atomic.AtomicInteger refs =
+        new java.util.concurrent.atomic.AtomicInteger(1);
+
+    Held(Runnable release) {
+      this.release = release;
+    }
+
+    void retain() {
+      refs.incrementAndGet();
+    }
+
+    void drop() {
+      if (refs.decrementAndGet() == 0) {
+        release.run();
+      }
+    }
+  }
+
+  /**
+   * Bytes taken from the pipe without a copy: {@code data} stays valid until {@code release} runs
+   * (exactly once).
+   */
+  record Borrowed(MemorySegment data, Runnable release) {}
+
+  /**
+   * Takes the next {@code n} bytes without copying them, when they all lie in one native chunk;
+   * otherwise returns null and reads nothing.
+   *
+   * @param n bytes wanted (at least 1).
+   * @return the bytes and their release, or null.
+   * @throws IOException as {@link #read(byte[], int, int)}.
+   */
+  Borrowed borrow(int n) throws IOException {
+    int ready = ready();
+    if (ready < n || currentNative == null) {
+      return null;
+    }
+    Held h = currentHeld;
+    h.retain();
+    MemorySegment slice = currentNative.data().asSlice(pos, n);
+    pos += n;
+    return new Borrowed(
+        slice,
+        new Runnable() {
+          private final java.util.concurrent.atomic.AtomicBoolean done =
+              new java.util.concurrent.atomic.AtomicBoolean();
+
+          @Override
+          public void run() {
+            if (done.compareAndSet(false, true)) {
+              h.drop();
+            }
+          }
+        });
   }
 
   /** Stands for {@link #current} while the current chunk is a {@link NativeChunk}. */
   private static final byte[] NATIVE = new byte[0];
 
   private NativeChunk currentNative;
+  private Held currentHeld;
   private java.util.Queue<byte[]> returnCurrent;
 
   @Override

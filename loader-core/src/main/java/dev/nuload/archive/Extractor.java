@@ -930,29 +930,44 @@ public final class Extractor implements AutoCloseable {
               limits.maxRatio(),
               UnsafeEntryException.printable(h.name())));
     }
-    Long done = run.journal.done().get(name);
-    if (done != null && done == h.size() && run.presentWithSize(name, h.size())) {
+    Long journaled = run.journal.done().get(name);
+    if (journaled != null && journaled == h.size() && run.presentWithSize(name, h.size())) {
       run.filesSkipped.incrementAndGet();
       return;
     }
     if (!inline && h.size() <= HAND_OFF_MAX) {
       // Counted in whole segments: that is the memory the file holds while in flight.
-      long segments = (h.size() + DirectBufferPool.SEGMENT - 1) / DirectBufferPool.SEGMENT;
+      long whole = (h.size() + DirectBufferPool.SEGMENT - 1) / DirectBufferPool.SEGMENT;
       int permits =
           (int)
               Math.min(
-                  Math.max(1, segments * (DirectBufferPool.SEGMENT >> 10)), IN_FLIGHT_BYTES >> 10);
+                  Math.max(1, whole * (DirectBufferPool.SEGMENT >> 10)), IN_FLIGHT_BYTES >> 10);
       inFlight.acquire(permits);
-      // Pooled direct segments: no zeroing per file, and the write goes to the kernel without
-      // the JDK first copying a heap array into a temporary direct buffer.
-      ByteBuffer[] data = handOffBuffers.take(h.size());
+      // The file's bytes where the inflater wrote them (libdeflate's output), held until written;
+      // else a copy in pooled direct segments: no zeroing per file, and the write goes to the
+      // kernel without the JDK first copying a heap array into a temporary direct buffer.
+      ByteBuffer[] data;
+      Runnable done;
       try {
-        for (ByteBuffer segment : data) {
-          tar.readData(segment);
-          segment.flip();
+        ChunkPipe.Borrowed borrowed = h.size() > 0 ? tar.borrowData((int) h.size()) : null;
+        if (borrowed != null) {
+          data = new ByteBuffer[] {borrowed.data().asByteBuffer()};
+          done = borrowed.release();
+        } else {
+          ByteBuffer[] segments = handOffBuffers.take(h.size());
+          data = segments;
+          done = () -> handOffBuffers.give(segments);
+          try {
+            for (ByteBuffer segment : segments) {
+              tar.readData(segment);
+              segment.flip();
+            }
+          } catch (IOException | RuntimeException e) {
+            done.run();
+            throw e;
+          }
         }
       } catch (IOException | RuntimeException e) {
-        handOffBuffers.give(data);
         inFlight.release(permits);
         throw e;
       }
@@ -968,7 +983,7 @@ public final class Extractor implements AutoCloseable {
             } catch (Throwable t) {
               run.fail(t);
             } finally {
-              handOffBuffers.give(data);
+              done.run();
               inFlight.release(p);
               run.taskDone();
             }

@@ -203,6 +203,30 @@ public final class TarReader {
     remaining -= len;
   }
 
+  /**
+   * Takes the next {@code len} bytes of the current entry's data without copying them, when the
+   * stream is a {@link ChunkPipe} holding them in one native chunk; else returns null and reads
+   * nothing (the caller then reads them with {@link #readData(java.nio.ByteBuffer)}).
+   *
+   * @param len bytes (at least 1, at most {@link #remaining()}).
+   * @return the bytes and their release, or null.
+   * @throws IOException on a read error.
+   */
+  ChunkPipe.Borrowed borrowData(int len) throws IOException {
+    if (len > remaining) {
+      throw new IllegalArgumentException("read past entry end: " + len + " > " + remaining);
+    }
+    if (!(in instanceof ChunkPipe pipe)) {
+      return null;
+    }
+    ChunkPipe.Borrowed b = pipe.borrow(len);
+    if (b != null) {
+      position += len;
+      remaining -= len;
+    }
+    return b;
+  }
+
   private void skipRest() throws IOException {
     long n = remaining + padding;
     remaining = 0;

@@ -1,7 +1,9 @@
 package dev.nuload.archive;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.foreign.Arena;
@@ -93,6 +95,43 @@ class ChunkPipeTest {
           InterruptedException.class,
           () -> pipe.put(nativeBytes(arena, new byte[] {1}), released::incrementAndGet));
       assertEquals(1, released.get());
+    }
+  }
+
+  @Test
+  void shouldLendNativeBytesWithoutACopyAndFreeThemAfterTheLastHolderLetsGo() throws Exception {
+    try (Arena arena = Arena.ofConfined()) {
+      AtomicInteger released = new AtomicInteger();
+      MemorySegment chunk = nativeBytes(arena, new byte[] {1, 2, 3, 4});
+      ChunkPipe pipe = new ChunkPipe(4);
+      pipe.put(chunk, released::incrementAndGet);
+      pipe.finish();
+      ChunkPipe.Borrowed lent = pipe.borrow(3);
+      assertEquals(chunk.address(), lent.data().address(), "the same memory");
+      assertArrayEquals(new byte[] {1, 2, 3}, lent.data().toArray(JAVA_BYTE));
+      assertEquals(1, pipe.read(new byte[1], 0, 1));
+      assertEquals(-1, pipe.read(new byte[1], 0, 1)); // read past: the pipe lets go
+      assertEquals(0, released.get(), "still lent");
+      lent.release().run();
+      lent.release().run();
+      assertEquals(1, released.get(), "exactly once");
+    }
+  }
+
+  @Test
+  void shouldNotLendBytesOfAHeapChunkOrAcrossTheEndOfANativeChunk() throws Exception {
+    try (Arena arena = Arena.ofConfined()) {
+      ChunkPipe pipe = new ChunkPipe(4);
+      pipe.put(new byte[] {1, 2}, 2, false);
+      pipe.put(nativeBytes(arena, new byte[] {3, 4}), () -> {});
+      pipe.finish();
+      assertNull(pipe.borrow(1), "heap chunk");
+      byte[] b = new byte[2];
+      assertEquals(2, pipe.read(b, 0, 2));
+      assertArrayEquals(new byte[] {1, 2}, b);
+      assertNull(pipe.borrow(3), "more than the native chunk holds");
+      assertEquals(2, pipe.read(b, 0, 2));
+      assertArrayEquals(new byte[] {3, 4}, b);
     }
   }
 }
