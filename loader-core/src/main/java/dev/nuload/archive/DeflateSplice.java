@@ -108,6 +108,21 @@ final class DeflateSplice {
    */
   static DeflateSplice build(
       MemorySegment dst, byte[] window, MemorySegment source, long fromBit, long toBit) {
+    return build(dst, window, source, fromBit, toBit, null);
+  }
+
+  /**
+   * As above; the run's bytes are read with positional reads from {@code channel} (the file {@code
+   * source} maps) when it is not null. The kernel then copies them from the page cache, and the
+   * mapping's pages are never touched: no page faults on them, and nothing to unmap.
+   */
+  static DeflateSplice build(
+      MemorySegment dst,
+      byte[] window,
+      MemorySegment source,
+      long fromBit,
+      long toBit,
+      java.nio.channels.FileChannel channel) {
     int w = window.length;
     int shift = (int) (fromBit & 7);
     if (w > WINDOW || (w == 0 && shift != 0) || (w > 0 && w < MIN_WINDOW)) {
@@ -175,7 +190,9 @@ final class DeflateSplice {
       int low = dst.get(JAVA_BYTE, o) & ((1 << shift) - 1);
       int high = source.get(JAVA_BYTE, fromByte) & (0xFF << shift) & 0xFF;
       dst.set(JAVA_BYTE, o, (byte) (low | high));
-      MemorySegment.copy(source, fromByte + 1, dst, o + 1, n - 1);
+      if (channel == null || !read(channel, dst.asSlice(o + 1, n - 1), fromByte + 1)) {
+        MemorySegment.copy(source, fromByte + 1, dst, o + 1, n - 1);
+      }
     }
     long length = o + n;
     if (toBit >= 0) {
@@ -194,6 +211,22 @@ final class DeflateSplice {
       length = end;
     }
     return new DeflateSplice(prefixOutput, length, o, fromByte);
+  }
+
+  /** Fills {@code dst} from {@code channel} at {@code position}; false if it could not. */
+  private static boolean read(
+      java.nio.channels.FileChannel channel, MemorySegment dst, long position) {
+    java.nio.ByteBuffer b = dst.asByteBuffer();
+    try {
+      while (b.hasRemaining()) {
+        if (channel.read(b, position + b.position()) < 0) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.io.IOException e) {
+      return false; // the caller copies from the mapping instead
+    }
   }
 
   /**

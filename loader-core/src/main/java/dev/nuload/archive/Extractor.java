@@ -442,6 +442,7 @@ public final class Extractor implements AutoCloseable {
       ParallelGzipInflater inflater =
           new ParallelGzipInflater(
               run.name, file, start, gzipChunkBytes(), decoders, inflateThreads());
+      inflater.readFrom(ch);
       Queue<byte[]> free = inflater.freeBlocks();
       // A checksum of the archive itself (--verify) is taken by its own thread over the mapped
       // file while the chunks inflate: still one read of the file, and no single-thread inflate.

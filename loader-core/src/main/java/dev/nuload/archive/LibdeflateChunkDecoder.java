@@ -117,6 +117,17 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
   private MemorySegment out = MemorySegment.NULL;
   private MemorySegment output = MemorySegment.NULL;
   private long endByte = -1;
+  private java.nio.channels.FileChannel channel;
+
+  /**
+   * Reads each run's bytes from {@code channel}, the file the source segments map, instead of
+   * copying them from the mapping (see {@link DeflateSplice#build}); null copies.
+   *
+   * @param channel the archive, or null.
+   */
+  void readFrom(java.nio.channels.FileChannel channel) {
+    this.channel = channel;
+  }
 
   /** Creates a decoder; {@link #usable()} must be true. */
   LibdeflateChunkDecoder() {
@@ -162,7 +173,7 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
       long maxOutput,
       MemorySegment into) {
     in = ensure(in, DeflateSplice.capacity(source, fromBit, toBit));
-    DeflateSplice s = DeflateSplice.build(in, window, source, fromBit, toBit);
+    DeflateSplice s = DeflateSplice.build(in, window, source, fromBit, toBit, channel);
     if (s.prefixOutput > MAX_PREFIX_OUTPUT || into.byteSize() < s.prefixOutput + maxOutput) {
       throw new IllegalArgumentException("output buffer too small: " + into.byteSize());
     }

@@ -84,6 +84,19 @@ final class ParallelGzipInflater {
   private final ConcurrentLinkedQueue<LibdeflateChunkDecoder> spliceDecoders =
       new ConcurrentLinkedQueue<>();
 
+  private volatile java.nio.channels.FileChannel channel;
+
+  /**
+   * Reads the compressed runs libdeflate decodes from {@code channel}, the file {@code file} maps,
+   * with positional reads instead of through the mapping: the kernel copies them from the page
+   * cache, and most of the mapping's pages are never faulted in, released or unmapped.
+   *
+   * @param channel the archive.
+   */
+  void readFrom(java.nio.channels.FileChannel channel) {
+    this.channel = channel;
+  }
+
   private final AtomicInteger spliced = new AtomicInteger();
   private final AtomicLong searchedBits = new AtomicLong();
   private static final MemorySegment WINDOW_A;
@@ -1030,6 +1043,7 @@ final class ParallelGzipInflater {
     LibdeflateChunkDecoder d = spliceDecoders.poll();
     if (d == null) {
       d = new LibdeflateChunkDecoder();
+      d.readFrom(channel);
     }
     OutBuffer buffer = takeOut();
     try {

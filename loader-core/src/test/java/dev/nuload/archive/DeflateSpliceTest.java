@@ -179,6 +179,32 @@ class DeflateSpliceTest {
   }
 
   @Test
+  void shouldBuildTheSameStreamWhenReadingTheRunFromTheFile() throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("nuload-splice-", ".deflate");
+    try {
+      java.nio.file.Files.write(f, runs.source().toArray(JAVA_BYTE));
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+        for (int i : new int[] {0, 3, runs.bits().length / 2}) {
+          long from = runs.bits()[i];
+          long to = runs.bits()[i + 2];
+          byte[] window = runs.window(i, IsalChunkDecoder.WINDOW);
+          MemorySegment a = arena.allocate(DeflateSplice.capacity(runs.source(), from, to));
+          MemorySegment b = arena.allocate(a.byteSize());
+          DeflateSplice sa = DeflateSplice.build(a, window, runs.source(), from, to);
+          DeflateSplice sb = DeflateSplice.build(b, window, runs.source(), from, to, ch);
+          assertEquals(sa.length, sb.length);
+          assertArrayEquals(
+              a.asSlice(0, sa.length).toArray(JAVA_BYTE),
+              b.asSlice(0, sb.length).toArray(JAVA_BYTE),
+              "run from boundary " + i);
+        }
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(f);
+    }
+  }
+
+  @Test
   void shouldRejectAMidByteStartWithoutAWindow() {
     int i = withOffset(5);
     MemorySegment dst = arena.allocate(DeflateSplice.capacity(runs.source(), runs.bits()[i], -1));

@@ -245,7 +245,8 @@ class ParallelGzipInflaterTest {
       HoldingSink sink = new HoldingSink(-1);
       inf.run(sink, new AtomicLong());
       assertArrayEquals(gunzipFirstMember(Files.readAllBytes(tgz)), sink.out.toByteArray());
-      assertTrue(sink.nativeSlices > 10, "native slices: " + sink.nativeSlices);
+      int spliced = inf.stats().libdeflate();
+      assertTrue(spliced > 0 && sink.nativeSlices >= spliced, sink.nativeSlices + " " + spliced);
       assertTrue(inf.nativeBuffersLive() > 0, "slices still hold their buffers");
       sink.held.forEach(Runnable::run);
       assertEquals(0, inf.nativeBuffersLive());
