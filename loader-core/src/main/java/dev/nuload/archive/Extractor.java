@@ -1189,8 +1189,9 @@ public final class Extractor implements AutoCloseable {
 
   /** The attributes of {@code p} itself (links not followed), or null when nothing is there. */
   private static BasicFileAttributes lstat(Path p) throws IOException {
-    // readAttributesIfExists reports a missing file without building an exception with a stack
-    // trace (in a fresh extraction every file is missing at first).
+    // Null when missing. Without following links the JDK still builds and catches a
+    // NoSuchFileException inside (its fast path covers only links followed): about 0.3% of the
+    // CPU of a fresh extraction, where every file is missing at first.
     return p.getFileSystem()
         .provider()
         .readAttributesIfExists(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
