@@ -177,7 +177,8 @@ final class ChunkPipe extends InputStream {
     if (o instanceof NativeChunk n) {
       current = NATIVE;
       currentNative = n;
-      currentHeld = new Held(n.release());
+      // Held by the pipe until read past, and by every Borrowed slice until released.
+      currentHeld = new RefCount(n.release());
       returnCurrent = null;
       len = (int) n.data().byteSize();
       return true;
@@ -192,33 +193,9 @@ final class ChunkPipe extends InputStream {
   private void releaseCurrentNative() {
     if (currentNative != null) {
       currentNative = null;
-      Held h = currentHeld;
+      RefCount h = currentHeld;
       currentHeld = null;
-      h.drop();
-    }
-  }
-
-  /**
-   * A current native chunk's memory: held by the pipe until read past, and by every {@link
-   * Borrowed} slice of it until that is released; freed when the last lets go.
-   */
-  private static final class Held {
-    private final Runnable release;
-    private final java.util.concurrent.atomic.AtomicInteger refs =
-        new java.util.concurrent.atomic.AtomicInteger(1);
-
-    Held(Runnable release) {
-      this.release = release;
-    }
-
-    void retain() {
-      refs.incrementAndGet();
-    }
-
-    void drop() {
-      if (refs.decrementAndGet() == 0) {
-        release.run();
-      }
+      h.release();
     }
   }
 
@@ -241,7 +218,7 @@ final class ChunkPipe extends InputStream {
     if (ready < n || currentNative == null) {
       return null;
     }
-    Held h = currentHeld;
+    RefCount h = currentHeld;
     h.retain();
     MemorySegment slice = currentNative.data().asSlice(pos, n);
     pos += n;
@@ -254,7 +231,7 @@ final class ChunkPipe extends InputStream {
           @Override
           public void run() {
             if (done.compareAndSet(false, true)) {
-              h.drop();
+              h.release();
             }
           }
         });
@@ -264,7 +241,7 @@ final class ChunkPipe extends InputStream {
   private static final byte[] NATIVE = new byte[0];
 
   private NativeChunk currentNative;
-  private Held currentHeld;
+  private RefCount currentHeld;
   private java.util.Queue<byte[]> returnCurrent;
 
   @Override

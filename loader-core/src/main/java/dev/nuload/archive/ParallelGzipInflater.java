@@ -244,22 +244,14 @@ final class ParallelGzipInflater {
    * there, in slices, without a copy into the Java heap; the buffer goes back to the pool when the
    * piece and every slice have let go of it, or is freed once this inflater is done.
    */
-  private final class OutBuffer {
+  private static final class OutBuffer {
     final MemorySegment memory;
-    final AtomicInteger refs = new AtomicInteger();
+
+    /** The piece and the slices handed on; set when the buffer is taken from the pool. */
+    RefCount holders;
 
     OutBuffer(MemorySegment memory) {
       this.memory = memory;
-    }
-
-    void retain() {
-      refs.incrementAndGet();
-    }
-
-    void release() {
-      if (refs.decrementAndGet() == 0) {
-        giveBack(this);
-      }
     }
   }
 
@@ -288,7 +280,8 @@ final class ParallelGzipInflater {
       b = new OutBuffer(LibdeflateChunkDecoder.allocate(outCapacity()));
       outAllocated.incrementAndGet();
     }
-    b.refs.set(1);
+    OutBuffer taken = b;
+    b.holders = new RefCount(() -> giveBack(taken));
     return b;
   }
 
@@ -434,9 +427,9 @@ final class ParallelGzipInflater {
     if (p.tail != null) {
       OutBuffer b = p.tailBuffer;
       for (long off = 0; off < p.tail.byteSize(); off += BLOCK) {
-        b.retain();
+        b.holders.retain();
         sink.acceptNative(
-            p.tail.asSlice(off, Math.min(BLOCK, p.tail.byteSize() - off)), b::release);
+            p.tail.asSlice(off, Math.min(BLOCK, p.tail.byteSize() - off)), b.holders::release);
       }
     }
   }
@@ -701,7 +694,7 @@ final class ParallelGzipInflater {
       if (tailBuffer != null) {
         OutBuffer b = tailBuffer;
         tailBuffer = null;
-        b.release();
+        b.holders.release();
       }
     }
 
@@ -1070,7 +1063,7 @@ final class ParallelGzipInflater {
       return true;
     } finally {
       if (buffer != null) {
-        buffer.release();
+        buffer.holders.release();
       }
       spliceDecoders.add(d);
     }
