@@ -163,11 +163,9 @@ final class DeflateBlockFinder {
     long last = Math.min((p + n - 1 + 3) >>> 3, size - 5);
     long before = bits64(8 * (q - 1)); // bytes q - 1 to q + 6: those in front of each LEN
     for (; q <= last; q++, before >>>= 8) {
-      if ((before & 0xE0) == 0 && storedLength(q) >= 0) {
-        long next = q + 4 + storedLength(q);
-        if (next < size && plausibleHeader(next)) {
-          return 8 * q - 3;
-        }
+      int len = (before & 0xE0) == 0 ? storedLength(q) : -1;
+      if (len >= 0 && q + 4 + len < size && plausibleHeader(q + 4 + len)) {
+        return 8 * q - 3;
       }
     }
     return -1;

@@ -19,8 +19,9 @@ import java.lang.invoke.MethodHandle;
  * only whole streams held in memory; ISA-L still finds the boundaries and decodes where the window
  * is not known yet ({@link ParallelGzipInflater}).
  *
- * <p>The built stream and the output live in native buffers from {@code malloc}, kept and reused
- * between calls (pages are touched only as far as a run needs), freed by {@link #close()}.
+ * <p>The built stream lives in a native buffer from {@code malloc}, kept and reused between calls
+ * (pages are touched only as far as a run needs), freed by {@link #close()}; the output goes to a
+ * buffer the caller owns (for example from {@link #allocate}).
  */
 final class LibdeflateChunkDecoder implements AutoCloseable {
   /** Shared-object name of libdeflate. */
@@ -114,23 +115,18 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
   private final MemorySegment sizes = arena.allocate(16, 8);
   private final MemorySegment decompressor;
   private MemorySegment in = MemorySegment.NULL;
-  private MemorySegment out = MemorySegment.NULL;
   private MemorySegment output = MemorySegment.NULL;
   private long endByte = -1;
-  private java.nio.channels.FileChannel channel;
+  private final java.nio.channels.FileChannel channel;
 
   /**
-   * Reads each run's bytes from {@code channel}, the file the source segments map, instead of
-   * copying them from the mapping (see {@link DeflateSplice#build}); null copies.
+   * Creates a decoder; {@link #usable()} must be true.
    *
-   * @param channel the archive, or null.
+   * @param channel the file the source segments map: each run's bytes are read from it rather than
+   *     copied from the mapping (see {@link DeflateSplice#build}); null copies.
    */
-  void readFrom(java.nio.channels.FileChannel channel) {
+  LibdeflateChunkDecoder(java.nio.channels.FileChannel channel) {
     this.channel = channel;
-  }
-
-  /** Creates a decoder; {@link #usable()} must be true. */
-  LibdeflateChunkDecoder() {
     try {
       decompressor = (MemorySegment) Handles.ALLOC.invokeExact();
     } catch (Throwable t) {
@@ -141,6 +137,9 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
     }
   }
 
+  /** Most output of a built stream's prefix (the window and the alignment match). */
+  static final int MAX_PREFIX_OUTPUT = 64 << 10;
+
   /**
    * Decodes the run {@code [fromBit, toBit)} of {@code source}.
    *
@@ -150,20 +149,9 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
    * @param toBit bit where the run should end at a block boundary, or -1 to decode to the end of
    *     the stream.
    * @param maxOutput most output bytes accepted (more gives {@link Outcome#FAILED}).
+   * @param into where the output goes: at least {@link #MAX_PREFIX_OUTPUT} + {@code maxOutput}
+   *     bytes; {@link #output()} is a slice of it.
    * @return how it ended; the output is in {@link #output()} unless {@link Outcome#FAILED}.
-   */
-  Outcome decode(MemorySegment source, byte[] window, long fromBit, long toBit, long maxOutput) {
-    out = ensure(out, MAX_PREFIX_OUTPUT + maxOutput);
-    return decode(source, window, fromBit, toBit, maxOutput, out);
-  }
-
-  /** Most output of a built stream's prefix (the window and the alignment match). */
-  static final int MAX_PREFIX_OUTPUT = 64 << 10;
-
-  /**
-   * As above, decoding into {@code into} (at least {@link #MAX_PREFIX_OUTPUT} + {@code maxOutput}
-   * bytes, for example from {@link #allocate}) instead of this decoder's own buffer: {@link
-   * #output()} is then a slice of {@code into}.
    */
   Outcome decode(
       MemorySegment source,
@@ -177,7 +165,6 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
     if (s.prefixOutput > MAX_PREFIX_OUTPUT || into.byteSize() < s.prefixOutput + maxOutput) {
       throw new IllegalArgumentException("output buffer too small: " + into.byteSize());
     }
-    MemorySegment out = into;
     int r;
     try {
       r =
@@ -186,7 +173,7 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
                   decompressor,
                   in,
                   s.length,
-                  out,
+                  into,
                   s.prefixOutput + maxOutput,
                   sizes,
                   sizes.asSlice(8));
@@ -201,7 +188,7 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
     if (produced < s.prefixOutput) {
       return Outcome.FAILED;
     }
-    output = out.asSlice(s.prefixOutput, produced - s.prefixOutput);
+    output = into.asSlice(s.prefixOutput, produced - s.prefixOutput);
     if (toBit >= 0 && consumed == s.length) {
       endByte = -1;
       return Outcome.AT_END;
@@ -273,9 +260,7 @@ final class LibdeflateChunkDecoder implements AutoCloseable {
   @Override
   public void close() {
     freeMemory(in);
-    freeMemory(out);
     in = MemorySegment.NULL;
-    out = MemorySegment.NULL;
     output = MemorySegment.NULL;
     try {
       Handles.FREE.invokeExact(decompressor);

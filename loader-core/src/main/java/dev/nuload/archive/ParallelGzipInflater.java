@@ -1035,8 +1035,7 @@ final class ParallelGzipInflater {
     }
     LibdeflateChunkDecoder d = spliceDecoders.poll();
     if (d == null) {
-      d = new LibdeflateChunkDecoder();
-      d.readFrom(channel);
+      d = new LibdeflateChunkDecoder(channel);
     }
     OutBuffer buffer = takeOut();
     try {

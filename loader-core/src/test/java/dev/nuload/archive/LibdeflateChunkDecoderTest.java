@@ -28,14 +28,21 @@ class LibdeflateChunkDecoderTest {
     runs = DeflateRuns.real();
   }
 
+  /** Most output a test asks for. */
+  private static final long MAX_OUTPUT = 1 << 26;
+
+  private MemorySegment out;
+
   @BeforeEach
   void open() {
-    decoder = new LibdeflateChunkDecoder();
+    decoder = new LibdeflateChunkDecoder(null);
+    out = LibdeflateChunkDecoder.allocate(LibdeflateChunkDecoder.MAX_PREFIX_OUTPUT + MAX_OUTPUT);
   }
 
   @AfterEach
   void release() {
     decoder.close();
+    LibdeflateChunkDecoder.freeMemory(out);
   }
 
   /** A boundary a few runs in, with a full window, and one 5 boundaries later. */
@@ -50,7 +57,7 @@ class LibdeflateChunkDecoderTest {
 
   private Outcome decode(int i, long toBit, long maxOutput) {
     return decoder.decode(
-        runs.source(), runs.window(i, DeflateSplice.WINDOW), runs.bits()[i], toBit, maxOutput);
+        runs.source(), runs.window(i, DeflateSplice.WINDOW), runs.bits()[i], toBit, maxOutput, out);
   }
 
   @Test
@@ -69,7 +76,7 @@ class LibdeflateChunkDecoderTest {
   @Test
   void shouldNameTheByteAfterTheStreamWhenItsFinalBlockEndsTheRun() {
     int i = from();
-    assertEquals(Outcome.FINISHED, decode(i, -1, 1 << 26));
+    assertEquals(Outcome.FINISHED, decode(i, -1, MAX_OUTPUT));
     assertEquals(runs.deflateLength(), decoder.endByte());
     assertArrayEquals(
         Arrays.copyOfRange(runs.output(), (int) runs.before()[i], runs.output().length),
@@ -100,7 +107,8 @@ class LibdeflateChunkDecoderTest {
             runs.window(i, DeflateSplice.WINDOW),
             runs.bits()[i],
             runs.bits()[i + 5],
-            1 << 24);
+            1 << 24,
+            out);
     assertEquals(Outcome.FAILED, o);
   }
 
