@@ -1,4 +1,3 @@
-import os
 import pathlib
 import subprocess
 import sys
@@ -7,7 +6,7 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python"))  # the nuload package, without installing it
-SHARED = pathlib.Path(os.environ.get("NULOAD_SHARED_DIR", REPO.parent / "shared"))
+REAL = REPO / "testdata" / "nuscenes-real"  # real nuScenes fixtures (testdata/NOTICE)
 
 
 def run_nuload(*args, check=True):
@@ -32,8 +31,8 @@ def nuload():
 
 
 @pytest.fixture(scope="session")
-def shared_dir():
-    return SHARED
+def real_dir():
+    return REAL
 
 
 @pytest.fixture(scope="session")

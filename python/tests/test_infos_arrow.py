@@ -14,7 +14,7 @@ from nuload import infos as I  # noqa: E402
 
 ANN = "example-infos-mini_train.arrow"
 TEST = "example-infos-test.arrow"
-REAL_PKL = "data/nuscenes-real/keyframe-scene-0061/bevfusion_infos_v0x.pkl"
+REAL_PKL = "keyframe-scene-0061/bevfusion_infos_v0x.pkl"
 
 PETR_KEYS = [
     "lidar_token", "lidar_path", "token", "sweeps", "cams", "lidar2ego_translation",
@@ -40,10 +40,9 @@ def dump(examples):
 
 
 @pytest.fixture(scope="session")
-def real(shared_dir):
-    p = shared_dir / REAL_PKL
-    if not p.exists():
-        pytest.skip(f"real converter output {p} not present")
+def real(real_dir):
+    p = real_dir / REAL_PKL
+    assert p.exists(), f"real converter output {p} missing (testdata/ is part of the checkout)"
     with open(p, "rb") as f:
         return pickle.load(f)
 

@@ -19,10 +19,9 @@ IDA_TEST = np.array([[0.5, 0, 0], [0, 0.5, -130], [0, 0, 1]])  # spec 3.8, test 
 
 
 @pytest.fixture(scope="module")
-def preview(tmp_path_factory, nuload, shared_dir):
-    root = shared_dir / "data" / "nuscenes-real" / "scene-0523"
-    if not root.is_dir():
-        pytest.skip(f"real fixture missing: {root}")
+def preview(tmp_path_factory, nuload, real_dir):
+    root = real_dir / "scene-0523"
+    assert root.is_dir(), f"real fixture missing: {root} (testdata/ is part of the checkout)"
     tmp = tmp_path_factory.mktemp("preview")
     nuload("infos", "--dataroot", root, "--version", "v1.0-trainval", "--out", tmp / "infos")
     arrow = tmp / "infos" / "nuscenes_infos_val.arrow"

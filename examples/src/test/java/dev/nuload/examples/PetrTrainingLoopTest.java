@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PetrTrainingLoopTest {
   @Test
   void shouldTrainOverRealKeyframesAndReportEveryBatch(@TempDir Path dir) throws Exception {
-    Path root = Path.of(System.getProperty("nuload.shared.dir"), "data/nuscenes-real/scene-0523");
+    Path root = Path.of(System.getProperty("nuload.testdata.dir"), "nuscenes-real/scene-0523");
     InfoBuilder b =
         new InfoBuilder(
             NuScenesTables.load(root.resolve("v1.0-trainval")), NuScenesVersion.TRAINVAL);

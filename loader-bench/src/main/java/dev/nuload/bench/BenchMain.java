@@ -80,11 +80,11 @@ public final class BenchMain implements Callable<Integer> {
   List<Integer> workers;
 
   @Option(
-      names = "--shared",
+      names = "--real-data",
       description =
-          "decode stage: folder holding data/nuscenes-real (default: ../shared); without it the"
-              + " stage decodes synthetic camera JPEGs.")
-  Path shared;
+          "decode stage: folder of the real nuScenes fixtures (default: testdata/nuscenes-real of"
+              + " the checkout); without it the stage decodes synthetic camera JPEGs.")
+  Path realData;
 
   @Option(
       names = "--extract-scenes",
@@ -132,7 +132,7 @@ public final class BenchMain implements Callable<Integer> {
           DecodeEndToEnd bench =
               new DecodeEndToEnd(
                   scratch.resolve("decode"),
-                  shared != null ? shared : defaultShared(),
+                  realData != null ? realData : defaultRealData(),
                   workerCounts()[workerCounts().length - 1],
                   quick ? 24 : 96,
                   quick ? 8 : 24,
@@ -223,9 +223,9 @@ public final class BenchMain implements Callable<Integer> {
     return w;
   }
 
-  private static Path defaultShared() {
+  private static Path defaultRealData() {
     Path repo = Path.of(System.getProperty("nuload.repo.dir", ".")).toAbsolutePath();
-    return repo.getParent().resolve("shared");
+    return repo.resolve("testdata/nuscenes-real");
   }
 
   /**

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Extraction of well-formed archives: identical trees to {@code tar -x}, formats, resume. */
 class ExtractorTest {
   static final Path REAL =
-      Path.of(System.getProperty("nuload.shared.dir", "../../shared"))
-          .resolve("data/nuscenes-real/scene-0523");
+      Path.of(System.getProperty("nuload.testdata.dir", "../testdata"))
+          .resolve("nuscenes-real/scene-0523");
 
   @TempDir Path dir;
 

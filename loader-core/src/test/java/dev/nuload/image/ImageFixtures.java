@@ -1,6 +1,6 @@
 package dev.nuload.image;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,9 +13,9 @@ import java.util.stream.Stream;
 final class ImageFixtures {
   private ImageFixtures() {}
 
-  static Path shared() {
-    String dir = System.getProperty("nuload.shared.dir");
-    return Path.of(dir == null ? "/work/shared" : dir);
+  static Path testdata() {
+    String dir = System.getProperty("nuload.testdata.dir");
+    return Path.of(dir == null ? "../testdata" : dir);
   }
 
   static Path repo() {
@@ -29,8 +29,9 @@ final class ImageFixtures {
 
   /** The 6 camera JPEGs of the real keyframe of scene-0061 (1600x900, 4:2:0). */
   static List<Path> keyframeJpegs() {
-    Path dir = shared().resolve("data/nuscenes-real/keyframe-scene-0061");
-    assumeTrue(Files.isDirectory(dir), "real fixture missing: " + dir);
+    Path dir = testdata().resolve("nuscenes-real/keyframe-scene-0061");
+    assertTrue(
+        Files.isDirectory(dir), "real fixture missing (testdata/ is part of the checkout): " + dir);
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
     } catch (IOException e) {

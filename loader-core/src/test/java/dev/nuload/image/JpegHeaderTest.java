@@ -3,7 +3,6 @@ package dev.nuload.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nuload.BadDataException;
 import java.io.IOException;
@@ -13,14 +12,13 @@ import org.junit.jupiter.api.Test;
 
 class JpegHeaderTest {
   private static final Path REAL =
-      Path.of(System.getProperty("nuload.shared.dir", "../../shared"))
+      Path.of(System.getProperty("nuload.testdata.dir", "../testdata"))
           .resolve(
-              "data/nuscenes-real/keyframe-scene-0061/"
+              "nuscenes-real/keyframe-scene-0061/"
                   + "n015-2018-07-24-11-22-45+0800__CAM_FRONT__1532402927612460.jpg");
 
   @Test
   void shouldReadARealNuScenesCameraHeader() throws IOException {
-    assumeTrue(Files.exists(REAL), "real nuScenes fixture not found at " + REAL);
     byte[] jpeg = Files.readAllBytes(REAL);
     JpegHeader h = JpegHeader.read(jpeg, jpeg.length);
     assertEquals(1600, h.width());

@@ -74,7 +74,7 @@ public final class DecodeEndToEnd {
   private static final long SEED = 20260101L;
 
   private final Path work;
-  private final Path shared;
+  private final Path realData;
   private final int workers;
   private final int javaSamples;
   private final int pythonSamples;
@@ -84,16 +84,16 @@ public final class DecodeEndToEnd {
    * Creates the benchmark.
    *
    * @param work scratch folder (the image list for the Python side).
-   * @param shared the shared folder holding {@code data/nuscenes-real}.
+   * @param realData the folder of the real nuScenes fixtures ({@code testdata/nuscenes-real}).
    * @param workers threads (Java) and processes (Python).
    * @param javaSamples samples per Java measurement.
    * @param pythonSamples samples per Python measurement.
    * @param rounds alternating rounds.
    */
   public DecodeEndToEnd(
-      Path work, Path shared, int workers, int javaSamples, int pythonSamples, int rounds) {
+      Path work, Path realData, int workers, int javaSamples, int pythonSamples, int rounds) {
     this.work = work;
-    this.shared = shared;
+    this.realData = realData;
     this.workers = workers;
     this.javaSamples = javaSamples;
     this.pythonSamples = pythonSamples;
@@ -409,13 +409,13 @@ public final class DecodeEndToEnd {
   }
 
   private boolean realImages() {
-    return Files.isDirectory(shared.resolve("data/nuscenes-real/mini-partial/samples"));
+    return Files.isDirectory(realData.resolve("mini-partial/samples"));
   }
 
   private String source() {
     return realImages()
-        ? "real nuScenes JPEGs from " + shared.resolve("data/nuscenes-real")
-        : "synthetic 1600x900 JPEGs (no real ones under " + shared + "/data/nuscenes-real)";
+        ? "real nuScenes JPEGs from " + realData
+        : "synthetic 1600x900 JPEGs (no real ones under " + realData + ")";
   }
 
   /** The real nuScenes camera JPEGs when present, else those of the shared synthetic dataroot. */
@@ -423,9 +423,8 @@ public final class DecodeEndToEnd {
     List<Path> out = new ArrayList<>();
     List<Path> dirs = new ArrayList<>();
     if (realImages()) {
-      Path real = shared.resolve("data/nuscenes-real");
-      dirs.add(real.resolve("mini-partial/samples"));
-      dirs.add(real.resolve("scene-0523/samples"));
+      dirs.add(realData.resolve("mini-partial/samples"));
+      dirs.add(realData.resolve("scene-0523/samples"));
     } else {
       progress.accept("bench decode: " + source() + "; using synthetic camera images");
       dirs.add(

@@ -45,7 +45,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * 175)) is the middle of PETRv2's range.
  *
  * <p>Run: {@code java -jar loader-bench/target/benchmarks.jar ImageBenchmark}; set {@code
- * -Dnuload.shared.dir} when the shared fixtures are not at {@code ../shared}.
+ * -Dnuload.testdata.dir} when it is not started from the checkout (the fixtures are in {@code
+ * testdata}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -108,10 +109,10 @@ public class ImageBenchmark {
    * @return a real CAM_FRONT JPEG.
    */
   static Path image() {
-    String shared = System.getProperty("nuload.shared.dir", "../shared");
-    return Path.of(shared)
+    String dir = System.getProperty("nuload.testdata.dir", "testdata");
+    return Path.of(dir)
         .resolve(
-            "data/nuscenes-real/keyframe-scene-0061/"
+            "nuscenes-real/keyframe-scene-0061/"
                 + "n015-2018-07-24-11-22-45+0800__CAM_FRONT__1532402927612460.jpg");
   }
 

@@ -1,5 +1,6 @@
 package dev.nuload.nuscenes.info;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -25,14 +26,15 @@ final class InfoFixtures {
 
   private InfoFixtures() {}
 
-  static Path shared() {
-    String dir = System.getProperty("nuload.shared.dir");
-    return Path.of(dir == null ? "/work/shared" : dir);
+  static Path testdata() {
+    String dir = System.getProperty("nuload.testdata.dir");
+    return Path.of(dir == null ? "../testdata" : dir);
   }
 
   static Path real(String name) {
-    Path p = shared().resolve("data/nuscenes-real").resolve(name);
-    assumeTrue(Files.isDirectory(p), "real fixture missing: " + p);
+    Path p = testdata().resolve("nuscenes-real").resolve(name);
+    assertTrue(
+        Files.isDirectory(p), "real fixture missing (testdata/ is part of the checkout): " + p);
     return p;
   }
 

@@ -14,11 +14,11 @@ public final class Fixtures {
    * Returns a folder of the real nuScenes fixtures.
    *
    * @param name for example {@code scene-0523}.
-   * @return the path under {@code nuload.shared.dir}.
+   * @return the path under {@code nuload.testdata.dir}.
    */
   public static Path real(String name) {
-    String shared = System.getProperty("nuload.shared.dir", "/work/shared");
-    return Path.of(shared, "data", "nuscenes-real", name);
+    String dir = System.getProperty("nuload.testdata.dir", "../testdata");
+    return Path.of(dir, "nuscenes-real", name);
   }
 
   /**
