@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-pa = pytest.importorskip("pyarrow")
+import pyarrow as pa
 
 from nuload import infos as I  # noqa: E402
 
@@ -267,7 +267,7 @@ def test_should_name_the_file_when_it_is_not_an_info_file(tmp_path):
 
 
 def test_should_be_readable_by_polars(examples):
-    pl = pytest.importorskip("polars")
+    import polars as pl
     import warnings
 
     with warnings.catch_warnings():

@@ -78,7 +78,7 @@ def test_two_ranks_cover_the_dataset_once_per_epoch_with_every_batch_recomputed(
 
 @pytest.mark.parametrize("drop_last", [False, True])
 def test_shards_match_torch_distributed_sampler_without_shuffle(drop_last, ring):
-    torch_data = pytest.importorskip("torch.utils.data")
+    import torch.utils.data as torch_data
     n, world = 10, 4
     for rank in (1, 3):
         path = f"{ring}-r{rank}"

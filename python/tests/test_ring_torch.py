@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+import torch
 
 from nuload.torch import RingDataset  # noqa: E402
 from ring_support import cleanup, expected_sample, ring_path, shard, start_producer  # noqa: E402
