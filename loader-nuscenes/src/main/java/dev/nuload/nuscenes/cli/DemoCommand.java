@@ -7,6 +7,7 @@ import dev.nuload.archive.ArchiveResult;
 import dev.nuload.archive.ExtractOptions;
 import dev.nuload.archive.Extractor;
 import dev.nuload.nuscenes.NuScenesVersion;
+import dev.nuload.nuscenes.info.InfoArrowReader;
 import dev.nuload.nuscenes.infos.ArrowInfoFileFormat;
 import dev.nuload.nuscenes.infos.InfosJob;
 import dev.nuload.nuscenes.infos.InfosManifest;
@@ -29,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,13 +43,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    header = "Runs the whole pipeline on a small built-in synthetic dataset.",
+    header = "Runs the whole pipeline on a small built-in synthetic dataset (about half a minute).",
     description = {
       "Stages: synth (a v1.0-mini dataroot with camera JPEGs, lidar, radar and maps, packed"
-          + " as the official archive) -> extract (the archive into DIR/dataroot) ->"
-          + " validate (tables and files) -> infos (Arrow info files and token index in"
-          + " DIR/infos) -> serve (PETRv2 batches into a shared-memory ring, read by a Python"
-          + " consumer process). Prints a summary of each stage with its time and throughput.",
+          + " as the official archive; one short scene by default) -> extract (the archive into"
+          + " DIR/dataroot) -> validate (tables and files) -> infos (Arrow info files and token"
+          + " index in DIR/infos) -> serve (PETR training batches into a shared-memory ring, read"
+          + " by a PyTorch trainer process; then the same samples through a PyTorch DataLoader"
+          + " running the Python PETR pipeline, for the same-run comparison) -> preview (the six"
+          + " views of one sample with their GT boxes, DIR/preview.png). Prints a summary of each"
+          + " stage with its time and throughput.",
       "",
       "The output folder is replaced when it holds an earlier demo; any other non-empty folder"
           + " is refused.",
@@ -65,8 +70,11 @@ public final class DemoCommand implements Callable<Integer> {
   /** Marker file that identifies a folder written by the demo, so it can be replaced safely. */
   static final String MARKER = ".nuload-demo";
 
+  /** Lidar points per sweep: the demo serves cameras only, so its sweeps are kept small. */
+  static final int LIDAR_POINTS = 2_000;
+
   /** Number of stages the demo runs. */
-  static final int STAGES = 5;
+  static final int STAGES = 6;
 
   @Spec CommandSpec spec;
 
@@ -80,9 +88,24 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--scenes",
       paramLabel = "N",
-      defaultValue = "2",
-      description = "scenes to generate, spread over mini_train and mini_val (default: 2).")
+      defaultValue = "1",
+      description = "scenes to generate, spread over mini_train and mini_val (default: 1).")
   int scenes;
+
+  @Option(
+      names = "--samples-per-scene",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "samples in each scene, 2-100, or 0 for the release's 38-41 (default: ${DEFAULT-VALUE}).")
+  int samplesPerScene;
+
+  @Option(
+      names = "--epochs",
+      paramLabel = "E",
+      defaultValue = "3",
+      description = "epochs the serve stage runs over the samples (default: ${DEFAULT-VALUE}).")
+  int epochs;
 
   @Option(
       names = "--seed",
@@ -100,26 +123,37 @@ public final class DemoCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--scenes must be between 1 and 10, got " + scenes);
     }
+    if (epochs < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--epochs must be at least 1, got " + epochs);
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     Path root = out.toAbsolutePath().normalize();
+    Path synthDir = root.resolve("synth");
+    SynthOptions synthOptions;
+    try {
+      synthOptions =
+          SynthOptions.builder(synthDir)
+              .version(NuScenesVersion.MINI)
+              .scenes(scenes)
+              .seed(seed)
+              .samplesPerScene(samplesPerScene)
+              .lidarPoints(LIDAR_POINTS)
+              .archive(true)
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     prepare(root);
     List<String[]> rows = new ArrayList<>();
 
-    Path synthDir = root.resolve("synth");
     Path dataroot = root.resolve("dataroot");
     Files.writeString(root.resolve(MARKER), "written by nuload demo\n");
     stdout.printf(
         "demo: [1/%d] synth v1.0-mini, %d scene(s), packed as the official v1.0-mini.tgz -> %s%n",
         STAGES, scenes, synthDir);
     stdout.flush();
-    SynthReport synth =
-        SyntheticDataset.generate(
-            SynthOptions.builder(synthDir)
-                .version(NuScenesVersion.MINI)
-                .scenes(scenes)
-                .seed(seed)
-                .archive(true)
-                .build());
+    SynthReport synth = SyntheticDataset.generate(synthOptions);
     rows.add(
         new String[] {
           "synth",
@@ -262,37 +296,71 @@ public final class DemoCommand implements Callable<Integer> {
         (Files.isDirectory(shm) && Files.isWritable(shm) ? shm : root)
             .resolve("nuload-demo-" + ProcessHandle.current().pid() + ".ring");
     stdout.printf(
-        "demo: [5/%d] serve %d samples of %s as PETRv2 batches -> %s%n",
-        STAGES, DemoServe.SAMPLES, infoFile.getFileName(), ring);
+        "demo: [5/%d] serve %s, %d epoch(s), as PETR training batches -> %s; then the same"
+            + " samples through a PyTorch DataLoader%n",
+        STAGES, infoFile.getFileName(), epochs, ring);
     stdout.flush();
     DemoServe.Outcome served;
     try {
-      served = DemoServe.run(infoFile, dataroot, ring);
+      served = DemoServe.run(infoFile, dataroot, ring, epochs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("demo: interrupted while serving", e);
     }
+    long expected = epochs * rows(infoFile);
+    String rate =
+        Double.isNaN(served.steadySamplesPerSecond())
+            ? String.format(Locale.ROOT, "%.1f samples/s", served.samples() / served.serveSeconds())
+            : String.format(Locale.ROOT, "%.1f samples/s steady", served.steadySamplesPerSecond());
     rows.add(
         new String[] {
           "serve",
           String.format(
               Locale.ROOT,
-              "%d batches of %d (%s) read by %s",
+              "%d batches of %d (img %s) read by %s",
               served.batches(),
               DemoServe.BATCH,
-              served.detail(),
+              served.imgShape(),
               served.consumer()),
           seconds((long) (served.serveSeconds() * 1e9)),
-          String.format(Locale.ROOT, "%.1f samples/s", served.samples() / served.serveSeconds())
+          rate
         });
-    if (served.samples() != DemoServe.SAMPLES) {
+    rows.add(
+        new String[] {
+          "baseline",
+          served.baseline() == null
+              ? served.baselineNote()
+              : served.baselineNote() + ", same samples and epochs",
+          "",
+          served.baseline() == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "%.1f samples/s steady (nuload %.1fx)",
+                  served.baseline(),
+                  served.steadySamplesPerSecond() / served.baseline())
+        });
+    if (served.samples() != expected) {
       printTable(stdout, rows);
       throw new BadDataException(
-          "demo: the consumer read "
-              + served.samples()
-              + " samples, expected "
-              + DemoServe.SAMPLES);
+          "demo: the consumer read " + served.samples() + " samples, expected " + expected);
     }
+
+    Path png = root.resolve("preview.png");
+    stdout.printf("demo: [6/%d] preview of the first sample -> %s%n", STAGES, png);
+    stdout.flush();
+    long tp = System.nanoTime();
+    int boxes = DemoPreview.write(infoFile, dataroot, png);
+    rows.add(
+        new String[] {
+          "preview",
+          String.format(
+              Locale.ROOT,
+              "6 views of the first sample, test pipeline, %d GT boxes projected -> preview.png",
+              boxes),
+          seconds(System.nanoTime() - tp),
+          ""
+        });
 
     stdout.println();
     printTable(stdout, rows);
@@ -300,11 +368,11 @@ public final class DemoCommand implements Callable<Integer> {
     stdout.println(
         "dataroot: " + dataroot + "  (extracted from " + synthDir.resolve("archives") + ")");
     stdout.println("infos:    " + infosDir);
-    stdout.println(
-        "next:     ./nuload inspect " + infosDir.resolve("nuscenes_infos_mini_train.arrow"));
+    stdout.println("preview:  " + png);
+    stdout.println("next:     ./nuload inspect " + infoFile);
     stdout.println(
         "          python3 -c \"import nuload.infos as i; print(len(i.load('"
-            + infosDir.resolve("nuscenes_infos_mini_val.arrow")
+            + infoFile
             + "')['infos']))\"   (after pip install ./python)");
     stdout.flush();
     return ExitCode.OK;
@@ -342,6 +410,13 @@ public final class DemoCommand implements Callable<Integer> {
                   throw new UncheckedIOException(e);
                 }
               });
+    }
+  }
+
+  private static long rows(Path infoFile) throws IOException {
+    try (RootAllocator alloc = new RootAllocator();
+        InfoArrowReader reader = InfoArrowReader.open(infoFile, alloc)) {
+      return reader.rowCount();
     }
   }
 

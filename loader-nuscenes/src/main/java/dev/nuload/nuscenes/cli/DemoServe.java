@@ -10,23 +10,30 @@ import dev.nuload.pipeline.RingServer;
 import dev.nuload.shm.RingBatch;
 import dev.nuload.shm.RingReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo's serve stage: PETRv2 batches (uint8, training augmentation) from the demo's info file
- * into a ring in {@code /dev/shm}, read by a real Python consumer process ({@code python3 -m
- * nuload.ring}) when Python with numpy is there, otherwise by the Java ring reader.
+ * The demo's serve stage: PETR training batches (6 views of 800x320, exact float32, the bench's
+ * serve workload) from the demo's info file into a ring in {@code /dev/shm}, read by a real Python
+ * trainer process, and then the same samples through a PyTorch DataLoader running the Python PETR
+ * pipeline with as many worker processes, so the two rates come from one run.
+ *
+ * <p>The trainer is {@code examples/python/train_tiny.py} with {@code --step-ms 0} (data only) when
+ * torch is importable; otherwise {@code python3 -m nuload.ring} (numpy views) reads the ring and
+ * the DataLoader is not run; without numpy the Java ring reader consumes it.
  */
 final class DemoServe {
   static final int BATCH = 2;
-  static final int SAMPLES = 8;
 
   private DemoServe() {}
 
@@ -37,18 +44,38 @@ final class DemoServe {
    * @param batches batches the consumer read.
    * @param samples samples the consumer read.
    * @param serveSeconds the producer's wall time.
-   * @param detail shape of the image tensor and the consumer's note.
+   * @param steadySamplesPerSecond the consumer's rate after its first batch (start-up left out), or
+   *     NaN where the consumer does not measure it.
+   * @param baseline the DataLoader's rate on the same samples, or null with the reason in {@code
+   *     baselineNote}.
+   * @param baselineNote what the baseline was, or why it did not run.
+   * @param imgShape the image tensor of a batch, e.g. {@code [2, 6, 3, 320, 800] float32}.
    */
-  record Outcome(String consumer, long batches, long samples, double serveSeconds, String detail) {}
+  record Outcome(
+      String consumer,
+      long batches,
+      long samples,
+      double serveSeconds,
+      double steadySamplesPerSecond,
+      Double baseline,
+      String baselineNote,
+      String imgShape) {}
 
-  static Outcome run(Path infos, Path dataroot, Path ring)
+  /** The pipeline the stage serves: PETR 800x320, one frame of 6 views, exact float32. */
+  static PetrConfig config() {
+    return PetrConfig.petrv1_800x320().withDtype(TensorDType.FLOAT32);
+  }
+
+  static Outcome run(Path infos, Path dataroot, Path ring, int epochs)
       throws IOException, InterruptedException {
-    PetrConfig config = PetrConfig.petrv2_800x320().withDtype(TensorDType.UINT8);
+    PetrConfig config = config();
+    int workers = Runtime.getRuntime().availableProcessors();
     EngineOptions options =
         EngineOptions.builder()
             .batchSize(BATCH)
-            .workers(Runtime.getRuntime().availableProcessors())
-            .slots(2)
+            .workers(workers)
+            .slots(4)
+            .epochs(epochs)
             .shuffle(true)
             .seed(0)
             .build();
@@ -59,45 +86,71 @@ final class DemoServe {
             .config(config)
             .train(true)
             .engine(options)
-            .limit(SAMPLES)
             .source();
     Files.deleteIfExists(ring);
-    Path python = pythonPackage();
     String imgShape =
-        "[" + BATCH + ", " + Arrays.toString(config.imageShape()).substring(1) + " uint8";
-    if (python != null) {
-      ProcessBuilder pb =
-          new ProcessBuilder("python3", "-m", "nuload.ring", ring.toString(), "--timeout", "120")
-              .redirectError(ProcessBuilder.Redirect.INHERIT);
-      pb.environment().put("PYTHONPATH", python.toString());
-      Process p = pb.start();
-      p.getOutputStream().close();
-      CompletableFuture<String> out =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                  return "";
-                }
-              });
+        "[" + BATCH + ", " + Arrays.toString(config.imageShape()).substring(1) + " float32";
+    Path repo = repo();
+    Path trainer = repo == null ? null : repo.resolve("examples/python/train_tiny.py");
+    if (trainer != null && Files.isRegularFile(trainer) && python(repo, "import numpy, torch")) {
+      List<String> ringArgs =
+          List.of(
+              "ring",
+              "--ring",
+              ring.toString(),
+              "--timeout",
+              "120",
+              "--epochs",
+              String.valueOf(epochs),
+              "--step-ms",
+              "0",
+              "--quiet");
+      Python consumer = Python.start(repo, trainer, ringArgs);
       RingServer.Result r = RingServer.serve(ring, source, options, 30_000, 0, null, false);
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-      String text = out.join().strip();
-      if (p.exitValue() != 0) {
-        throw new IOException("the Python consumer failed (exit " + p.exitValue() + "): " + text);
-      }
-      Map<String, Object> summary = JsonValues.lastObject(text);
-      long batches = (long) JsonValues.number(summary, "batches");
-      long samples = (long) JsonValues.number(summary, "samples");
+      Map<String, Object> summary = consumer.summary();
+      List<String> loaderArgs =
+          List.of(
+              "dataloader",
+              "--infos",
+              infos.toString(),
+              "--dataroot",
+              dataroot.toString(),
+              "--batch-size",
+              String.valueOf(BATCH),
+              "--workers",
+              String.valueOf(workers),
+              "--epochs",
+              String.valueOf(epochs),
+              "--step-ms",
+              "0",
+              "--quiet");
+      Map<String, Object> loader = Python.start(repo, trainer, loaderArgs).summary();
+      return new Outcome(
+          "a PyTorch trainer process (train_tiny.py)",
+          (long) JsonValues.number(summary, "steps"),
+          (long) JsonValues.number(summary, "samples"),
+          r.seconds(),
+          JsonValues.number(summary, "steady_samples_per_s"),
+          JsonValues.number(loader, "steady_samples_per_s"),
+          "PyTorch DataLoader, " + workers + " workers, Python PETR pipeline",
+          imgShape);
+    }
+    String noTorch = "not run: python3 with torch not found (pip install torch)";
+    if (repo != null && python(repo, "import numpy, nuload.ring")) {
+      Python consumer =
+          Python.start(
+              repo, null, List.of("-m", "nuload.ring", ring.toString(), "--timeout", "120"));
+      RingServer.Result r = RingServer.serve(ring, source, options, 30_000, 0, null, false);
+      Map<String, Object> summary = consumer.summary();
       return new Outcome(
           "python3 -m nuload.ring (numpy views into the ring)",
-          batches,
-          samples,
+          (long) JsonValues.number(summary, "batches"),
+          (long) JsonValues.number(summary, "samples"),
           r.seconds(),
-          "img " + imgShape);
+          Double.NaN,
+          null,
+          noTorch,
+          imgShape);
     }
     CompletableFuture<long[]> consumer =
         CompletableFuture.supplyAsync(
@@ -110,7 +163,7 @@ final class DemoServe {
                   n[1] += b.size();
                 }
               } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
               }
               return n;
             });
@@ -121,31 +174,70 @@ final class DemoServe {
         n[0],
         n[1],
         r.seconds(),
-        "img " + imgShape);
+        Double.NaN,
+        null,
+        noTorch,
+        imgShape);
   }
 
-  /** The repository's python/ folder when python3 can import numpy, else null. */
-  private static Path pythonPackage() {
+  /** The checkout the CLI runs from (the launcher sets {@code nuload.repo.dir}), or null. */
+  private static Path repo() {
     String repo = System.getProperty("nuload.repo.dir");
-    if (repo == null) {
-      return null;
-    }
-    Path dir = Path.of(repo, "python");
-    if (!Files.isRegularFile(dir.resolve("nuload/ring.py"))) {
-      return null;
-    }
+    return repo == null || !Files.isRegularFile(Path.of(repo, "python/nuload/ring.py"))
+        ? null
+        : Path.of(repo);
+  }
+
+  /** Whether python3 runs {@code code} with the checkout's python/ folder on its path. */
+  private static boolean python(Path repo, String code) throws InterruptedException {
     try {
-      ProcessBuilder pb = new ProcessBuilder("python3", "-c", "import numpy, nuload.ring");
-      pb.environment().put("PYTHONPATH", dir.toString());
+      ProcessBuilder pb = new ProcessBuilder("python3", "-c", code);
+      pb.environment().put("PYTHONPATH", repo.resolve("python").toString());
       pb.redirectErrorStream(true);
       Process p = pb.start();
       p.getInputStream().readAllBytes();
-      return p.waitFor() == 0 ? dir : null;
+      return p.waitFor() == 0;
     } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
+      return false;
+    }
+  }
+
+  /** A Python child whose last output line is a JSON summary. */
+  private record Python(Process process, CompletableFuture<String> out) {
+    static Python start(Path repo, Path script, List<String> args) throws IOException {
+      List<String> cmd = new ArrayList<>();
+      cmd.add("python3");
+      if (script != null) {
+        cmd.add(script.toString());
+      }
+      cmd.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put("PYTHONPATH", repo.resolve("python").toString());
+      Process p = pb.start();
+      p.getOutputStream().close();
+      CompletableFuture<String> out =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                  return "";
+                }
+              });
+      return new Python(p, out);
+    }
+
+    Map<String, Object> summary() throws IOException, InterruptedException {
+      if (!process.waitFor(300, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("demo: " + process.info().commandLine().orElse("python3") + " hung");
+      }
+      String text = out.join().strip();
+      if (process.exitValue() != 0) {
+        throw new IOException(
+            "demo: the Python process failed (exit " + process.exitValue() + "): " + text);
+      }
+      return JsonValues.lastObject(text);
     }
   }
 }

@@ -312,11 +312,11 @@ public final class PreviewCommand implements Callable<Integer> {
     g.writeEndArray();
   }
 
-  private interface Body {
+  interface Body {
     void write(OutputStream os) throws IOException;
   }
 
-  private static void atomically(Path file, Body body) throws IOException {
+  static void atomically(Path file, Body body) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {

@@ -63,8 +63,9 @@ final class DatasetPlan {
    * @param log the scene's log.
    * @param startMicros timestamp of the first sample.
    * @param seed the scene's own seed.
+   * @param samples samples to simulate, or 0 to draw 38-41 as the release has.
    */
-  record ScenePlan(int index, String name, Log log, long startMicros, long seed) {}
+  record ScenePlan(int index, String name, Log log, long startMicros, long seed, int samples) {}
 
   /**
    * A map record.
@@ -214,7 +215,9 @@ final class DatasetPlan {
       int li = (int) ((long) i * nLogs / names.size());
       long start = cursor[li];
       cursor[li] += 21_000_000L + rng.nextLong(40_000_000L);
-      scenes.add(new ScenePlan(i, names.get(i), logs.get(li), start, mix(o.seed(), i)));
+      scenes.add(
+          new ScenePlan(
+              i, names.get(i), logs.get(li), start, mix(o.seed(), i), o.samplesPerScene()));
     }
     List<MapPlan> maps = new ArrayList<>();
     for (String loc : LOCATIONS) {

@@ -63,7 +63,10 @@ final class SceneSimulator {
     d.token = DatasetPlan.token(rng);
     d.description = description(plan, rng);
     // Samples at 2 Hz.
-    int k = 38 + rng.nextInt(4);
+    int k = 38 + rng.nextInt(4); // drawn even when the plan fixes the count: same stream after it
+    if (plan.samples() > 0) {
+      k = plan.samples();
+    }
     d.sampleTs = new long[k];
     d.sampleTokens = new String[k];
     d.sampleTs[0] = plan.startMicros();

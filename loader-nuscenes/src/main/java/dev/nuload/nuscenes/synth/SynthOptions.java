@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param archive whether to pack official-style archives into {@code <out>/archives/}.
  * @param threads worker threads.
  * @param lidarPoints points per lidar sweep.
+ * @param samplesPerScene samples (keyframes at 2 Hz) in every scene, or 0 for the release's 38-41
+ *     drawn per scene; a shorter scene has proportionally fewer sweeps, so it is quicker to make.
  */
 public record SynthOptions(
     Path out,
@@ -25,9 +27,13 @@ public record SynthOptions(
     boolean sensorFiles,
     boolean archive,
     int threads,
-    int lidarPoints) {
+    int lidarPoints,
+    int samplesPerScene) {
   /** Points of a real LIDAR_TOP sweep (about 34,000). */
   public static final int LIDAR_POINTS_DEFAULT = 34_000;
+
+  /** Most samples a synthetic scene may hold (a real one holds 38-41). */
+  public static final int MAX_SAMPLES_PER_SCENE = 100;
 
   /**
    * Starts a builder with the defaults: v1.0-mini, all its scenes, seed 0, sensor files, no
@@ -50,6 +56,7 @@ public record SynthOptions(
     private boolean archive;
     private int threads = Runtime.getRuntime().availableProcessors();
     private int lidarPoints = LIDAR_POINTS_DEFAULT;
+    private int samplesPerScene;
 
     private Builder(Path out) {
       this.out = Objects.requireNonNull(out, "out");
@@ -133,6 +140,17 @@ public record SynthOptions(
     }
 
     /**
+     * Sets the samples of every scene (default 0: 38-41 drawn per scene, as in the release).
+     *
+     * @param n samples, 2 to {@link #MAX_SAMPLES_PER_SCENE}, or 0.
+     * @return this builder.
+     */
+    public Builder samplesPerScene(int n) {
+      this.samplesPerScene = n;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @return the options.
@@ -155,7 +173,16 @@ public record SynthOptions(
       if (lidarPoints < 1 || lidarPoints > 1_000_000) {
         throw new IllegalArgumentException("--lidar-points must be 1..1000000, got " + lidarPoints);
       }
-      return new SynthOptions(out, version, n, seed, sensorFiles, archive, threads, lidarPoints);
+      if (samplesPerScene != 0
+          && (samplesPerScene < 2 || samplesPerScene > MAX_SAMPLES_PER_SCENE)) {
+        throw new IllegalArgumentException(
+            "--samples-per-scene must be 2.."
+                + MAX_SAMPLES_PER_SCENE
+                + " (or 0 for the release's 38-41), got "
+                + samplesPerScene);
+      }
+      return new SynthOptions(
+          out, version, n, seed, sensorFiles, archive, threads, lidarPoints, samplesPerScene);
     }
   }
 }

@@ -520,4 +520,43 @@ class SyntheticDatasetTest {
         java.util.Arrays.equals(
             a[TABLES.indexOf("sample_data")], b[TABLES.indexOf("sample_data")]));
   }
+
+  @Test
+  void shouldHoldTheRequestedSamplesInEverySceneWithSweepsToMatch() {
+    SynthReport r =
+        SyntheticDataset.generate(
+            SynthOptions.builder(dir.resolve("short"))
+                .scenes(2)
+                .seed(7)
+                .sensorFiles(false)
+                .samplesPerScene(12)
+                .build(),
+            QUIET);
+    JsonTables s = new JsonTables(r.tablesDir());
+    for (Map<String, Object> scene : s.table("scene")) {
+      assertEquals(12, ((Number) scene.get("nbr_samples")).intValue(), (String) scene.get("name"));
+    }
+    assertEquals(24, s.table("sample").size());
+    Map<String, String> calibChannel = new HashMap<>();
+    Map<String, Map<String, Object>> sensors = s.byToken("sensor");
+    for (Map<String, Object> c : s.table("calibrated_sensor")) {
+      calibChannel.put(
+          (String) c.get("token"),
+          (String) sensors.get((String) c.get("sensor_token")).get("channel"));
+    }
+    long front =
+        s.table("sample_data").stream()
+            .filter(d -> "CAM_FRONT".equals(calibChannel.get(d.get("calibrated_sensor_token"))))
+            .count();
+    assertEquals(2 * (6 * (12 - 1) + 1), front, "12 Hz camera frames over 11 sample gaps");
+  }
+
+  @Test
+  void shouldRefuseASceneOfOneSampleNamingTheOption() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> SynthOptions.builder(dir).samplesPerScene(1).build());
+    assertTrue(e.getMessage().startsWith("--samples-per-scene must be 2..100"), e.getMessage());
+  }
 }
