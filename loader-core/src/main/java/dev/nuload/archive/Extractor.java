@@ -803,42 +803,6 @@ public final class Extractor implements AutoCloseable {
     parse(run, new TarReader(in), true, in);
   }
 
-  /** An input stream over a buffer whose data can also be handed out as slices. */
-  private static final class BufferInput extends InputStream {
-    private final ByteBuffer buf;
-
-    BufferInput(ByteBuffer buf) {
-      this.buf = buf;
-    }
-
-    /** Returns the next {@code n} bytes as a slice without consuming them. */
-    ByteBuffer slice(long n) {
-      return buf.slice(buf.position(), (int) n);
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (!buf.hasRemaining()) {
-        return -1;
-      }
-      int n = Math.min(len, buf.remaining());
-      buf.get(b, off, n);
-      return n;
-    }
-
-    @Override
-    public int read() {
-      return buf.hasRemaining() ? buf.get() & 0xff : -1;
-    }
-
-    @Override
-    public long skip(long n) {
-      int k = (int) Math.min(n, buf.remaining());
-      buf.position(buf.position() + k);
-      return k;
-    }
-  }
-
   // ------------------------------------------------------------------ entries
 
   private void parse(Run run, TarReader tar, boolean inline)
@@ -1374,71 +1338,6 @@ public final class Extractor implements AutoCloseable {
           progress.compressedRead(),
           (System.nanoTime() - t0) / 1e9,
           e);
-    }
-  }
-
-  /** Reads a byte range of a file with positional reads. */
-  private static final class ChannelSlice extends InputStream {
-    private final FileChannel ch;
-    private final AtomicLong progress;
-    private long pos;
-    private final long end;
-
-    ChannelSlice(FileChannel ch, long offset, long length, AtomicLong progress) {
-      this.ch = ch;
-      this.pos = offset;
-      this.end = offset + length;
-      this.progress = progress;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (pos >= end) {
-        return -1;
-      }
-      int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
-      if (n <= 0) {
-        return -1;
-      }
-      pos += n;
-      progress.addAndGet(n);
-      return n;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-  }
-
-  /** Stops at the frame's stated tar length and insists the frame holds that much. */
-  private static final class LimitedStream extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    LimitedStream(InputStream in, long length) {
-      this.in = in;
-      this.left = length;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left == 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n < 0) {
-        throw new EOFException("zstd frame ends before its indexed tar length");
-      }
-      left -= n;
-      return n;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
   }
 }
