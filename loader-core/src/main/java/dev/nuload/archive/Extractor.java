@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -43,8 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Extracts tar archives (gzip, zstd or plain; detected by magic bytes) into a dataset root, safely,
@@ -88,7 +85,6 @@ public final class Extractor implements AutoCloseable {
   private static final long IN_FLIGHT_BYTES = 64L << 20;
 
   private static final String STATE_DIR = ".nuload";
-  private static final long PID = ProcessHandle.current().pid();
   private static final FileAttribute<?> DIR_MODE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
   private static final FileAttribute<?> FILE_MODE =
@@ -223,11 +219,11 @@ public final class Extractor implements AutoCloseable {
     ArchiveProgress progress = new ArchiveProgress(archive, size);
     listener.started(progress);
     Path state = root.resolve(STATE_DIR).resolve("extract");
-    Run run = null;
+    ExtractRun run = null;
     ArchiveResult result;
     try (ExtractJournal journal =
         ExtractJournal.open(state.resolve(name + ".journal"), size, mtime)) {
-      run = new Run(archive, name, journal, progress, listener);
+      run = new ExtractRun(archive, name, journal, progress, listener, root, options);
       String scope = String.join("\n", options.includes());
       if (journal.completeScope() != null
           && (journal.completeScope().isEmpty() || journal.completeScope().equals(scope))
@@ -273,7 +269,7 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
-  private ArchiveResult failed(Run run, Path archive, long t0, NuloadException e) {
+  private ArchiveResult failed(ExtractRun run, Path archive, long t0, NuloadException e) {
     if (run == null) {
       return new ArchiveResult(
           archive,
@@ -300,7 +296,7 @@ public final class Extractor implements AutoCloseable {
 
   // ------------------------------------------------------------------ reading strategies
 
-  private String runArchive(Run run) throws IOException, InterruptedException {
+  private String runArchive(ExtractRun run) throws IOException, InterruptedException {
     ArchiveFormat format = ArchiveFormat.detect(run.archive);
     ChecksumManifest.Expected archiveSum = options.manifest().get(run.name);
     try (FileChannel ch = FileChannel.open(run.archive, StandardOpenOption.READ)) {
@@ -429,7 +425,7 @@ public final class Extractor implements AutoCloseable {
     return Math.max(64 << 10, Long.getLong(GZIP_CHUNK_PROP, 8L << 20));
   }
 
-  private ParallelGzipInflater.Stats parallelGzip(Run run, FileChannel ch, ChunkPipe pipe)
+  private ParallelGzipInflater.Stats parallelGzip(ExtractRun run, FileChannel ch, ChunkPipe pipe)
       throws IOException, InterruptedException {
     try (Arena arena = Arena.ofShared()) {
       MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
@@ -501,7 +497,7 @@ public final class Extractor implements AutoCloseable {
   }
 
   private void streaming(
-      Run run, FileChannel ch, ChecksumManifest.Expected archiveSum, DecodeBody body)
+      ExtractRun run, FileChannel ch, ChecksumManifest.Expected archiveSum, DecodeBody body)
       throws IOException, InterruptedException {
     MessageDigest digest = archiveSum == null ? null : archiveSum.newDigest();
     run.source = new SourceReader(ch, digest, run.progress.compressedRead);
@@ -555,7 +551,7 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
-  private void plain(Run run, ChunkPipe pipe) throws IOException, InterruptedException {
+  private void plain(ExtractRun run, ChunkPipe pipe) throws IOException, InterruptedException {
     while (true) {
       byte[] b = pipe.emptyBuffer();
       int n = 0;
@@ -573,7 +569,7 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
-  private void zstdStream(Run run, ChunkPipe pipe) throws IOException, InterruptedException {
+  private void zstdStream(ExtractRun run, ChunkPipe pipe) throws IOException, InterruptedException {
     try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(run.source)) {
       z.setLongMax(options.limits().zstdWindowLogMax());
       while (true) {
@@ -601,7 +597,7 @@ public final class Extractor implements AutoCloseable {
   }
 
   private void segments(
-      Run run,
+      ExtractRun run,
       ChunkPipe pipe,
       boolean zstd,
       List<GzipDecoder.Segment> segs,
@@ -648,7 +644,7 @@ public final class Extractor implements AutoCloseable {
     run.source.drain();
   }
 
-  private static byte[] decodeFrame(Run run, byte[] src, GzipDecoder.Segment s) {
+  private static byte[] decodeFrame(ExtractRun run, byte[] src, GzipDecoder.Segment s) {
     try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
       byte[] out = new byte[(int) s.contentSize()];
       int n = ctx.decompressByteArray(out, 0, out.length, src, 0, src.length);
@@ -663,7 +659,7 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
-  private void indexed(Run run, FileChannel ch, RepackIndex index)
+  private void indexed(ExtractRun run, FileChannel ch, RepackIndex index)
       throws IOException, InterruptedException {
     List<Future<?>> tasks = new ArrayList<>();
     for (RepackIndex.Frame f : index.frames()) {
@@ -694,7 +690,7 @@ public final class Extractor implements AutoCloseable {
     run.rethrow();
   }
 
-  private boolean frameNeeded(Run run, RepackIndex index, RepackIndex.Frame f) {
+  private boolean frameNeeded(ExtractRun run, RepackIndex index, RepackIndex.Frame f) {
     boolean needed = false;
     long skipped = 0;
     for (int i = f.firstEntry(); i < f.firstEntry() + f.entryCount(); i++) {
@@ -725,7 +721,7 @@ public final class Extractor implements AutoCloseable {
     return needed;
   }
 
-  private void decodeIndexedFrame(Run run, FileChannel ch, RepackIndex.Frame f)
+  private void decodeIndexedFrame(ExtractRun run, FileChannel ch, RepackIndex.Frame f)
       throws IOException, InterruptedException {
     if (f.tarLength() <= DIRECT_FRAME_MAX && f.length() <= DIRECT_FRAME_MAX) {
       decodeIndexedFrameDirect(run, ch, f);
@@ -769,7 +765,7 @@ public final class Extractor implements AutoCloseable {
     return b[which].clear().limit((int) size);
   }
 
-  private void decodeIndexedFrameDirect(Run run, FileChannel ch, RepackIndex.Frame f)
+  private void decodeIndexedFrameDirect(ExtractRun run, FileChannel ch, RepackIndex.Frame f)
       throws IOException, InterruptedException {
     ByteBuffer src = frameBuffer(0, f.length());
     long pos = f.offset();
@@ -805,12 +801,12 @@ public final class Extractor implements AutoCloseable {
 
   // ------------------------------------------------------------------ entries
 
-  private void parse(Run run, TarReader tar, boolean inline)
+  private void parse(ExtractRun run, TarReader tar, boolean inline)
       throws IOException, InterruptedException {
     parse(run, tar, inline, null);
   }
 
-  private void parse(Run run, TarReader tar, boolean inline, BufferInput frame)
+  private void parse(ExtractRun run, TarReader tar, boolean inline, BufferInput frame)
       throws IOException, InterruptedException {
     String current = null;
     try {
@@ -833,7 +829,7 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
-  private void entry(Run run, TarHeader h, TarReader tar, boolean inline, BufferInput frame)
+  private void entry(ExtractRun run, TarHeader h, TarReader tar, boolean inline, BufferInput frame)
       throws IOException, InterruptedException {
     ExtractLimits limits = options.limits();
     if (run.entries.incrementAndGet() > limits.maxEntries()) {
@@ -962,7 +958,7 @@ public final class Extractor implements AutoCloseable {
   }
 
   /** Refuses names inside nuload's own state folder ({@code .nuload/}: journals, temporaries). */
-  private static String reserved(Run run, TarHeader h, String name) {
+  private static String reserved(ExtractRun run, TarHeader h, String name) {
     if (name.equals(STATE_DIR) || name.startsWith(STATE_DIR + "/")) {
       throw new UnsafeEntryException(
           run.name,
@@ -972,7 +968,8 @@ public final class Extractor implements AutoCloseable {
     return name;
   }
 
-  private void writeFile(Run run, TarHeader h, String name, ByteBuffer[] data, TarReader stream)
+  private void writeFile(
+      ExtractRun run, TarHeader h, String name, ByteBuffer[] data, TarReader stream)
       throws IOException {
     Path fin;
     try {
@@ -1023,7 +1020,8 @@ public final class Extractor implements AutoCloseable {
     if (run.journal.resumed() && run.cleanedDirs.add(parent)) {
       run.removeStaleTemps(fin.getParent());
     }
-    Path tmp = fin.resolveSibling(run.tempPrefix + PID + "-" + run.tmpSeq.incrementAndGet());
+    Path tmp =
+        fin.resolveSibling(run.tempPrefix + ExtractRun.PID + "-" + run.tmpSeq.incrementAndGet());
     boolean moved = false;
     try {
       boolean exec = (h.mode() & 0100) != 0;
@@ -1152,7 +1150,7 @@ public final class Extractor implements AutoCloseable {
   }
 
   /** The attributes of {@code p} itself (links not followed), or null when nothing is there. */
-  private static BasicFileAttributes lstat(Path p) throws IOException {
+  static BasicFileAttributes lstat(Path p) throws IOException {
     // Null when missing. Without following links the JDK still builds and catches a
     // NoSuchFileException inside (its fast path covers only links followed): about 0.3% of the
     // CPU of a fresh extraction, where every file is missing at first.
@@ -1169,175 +1167,5 @@ public final class Extractor implements AutoCloseable {
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {
     return Thread.ofPlatform().name(prefix + "-", 0).daemon().factory();
-  }
-
-  // ------------------------------------------------------------------ per-archive state
-
-  private final class Run {
-    final Path archive;
-    final String name;
-    final ExtractJournal journal;
-    final ArchiveProgress progress;
-    final Listener listener;
-    final AtomicLong entries = new AtomicLong();
-    final AtomicLong uncompressed = new AtomicLong();
-    final AtomicLong filesSkipped = new AtomicLong();
-    final AtomicLong refused = new AtomicLong();
-    final AtomicLong tmpSeq = new AtomicLong();
-    final Set<String> cleanedDirs = ConcurrentHashMap.newKeySet();
-    final String tempPrefix;
-    final AtomicLong pending = new AtomicLong();
-    final AtomicLong sinceSpaceCheck = new AtomicLong(Long.MAX_VALUE / 2);
-    final AtomicReference<Throwable> error = new AtomicReference<>();
-    volatile String lastEntry;
-    volatile String method = "-";
-    SourceReader source;
-
-    Run(
-        Path archive,
-        String name,
-        ExtractJournal journal,
-        ArchiveProgress progress,
-        Listener listener) {
-      this.archive = archive;
-      this.name = name;
-      this.journal = journal;
-      // Temporary files sit next to their final name (a rename within one folder), named
-      // .nuload-tmp-<archive tag>-<pid>-<n> so a rerun can tell its own from a killed run's.
-      this.tempPrefix = ".nuload-tmp-" + String.format("%08x", name.hashCode()) + "-";
-      this.progress = progress;
-      this.listener = listener;
-    }
-
-    long sourcePosition() {
-      return source == null ? -1 : source.position();
-    }
-
-    boolean allDonePresent() throws IOException {
-      for (var e : journal.done().entrySet()) {
-        if (!presentWithSize(e.getKey(), e.getValue())) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    boolean isDirectory(String rel) {
-      return Files.isDirectory(root.resolve(rel), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    boolean presentWithSize(String rel, long size) {
-      try {
-        BasicFileAttributes a = lstat(root.resolve(rel));
-        return a != null && a.isRegularFile() && a.size() == size;
-      } catch (IOException e) {
-        return false;
-      }
-    }
-
-    /**
-     * Deletes this archive's temporary files left in a folder by an earlier, killed process (same
-     * archive tag, another process id).
-     */
-    void removeStaleTemps(Path dir) throws IOException {
-      String mine = tempPrefix + PID + "-";
-      try (var s = Files.newDirectoryStream(dir, tempPrefix + "*")) {
-        for (Path p : s) {
-          if (!p.getFileName().toString().startsWith(mine)
-              && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
-    }
-
-    void refused(UnsafeEntryException e) {
-      if (options.onBadEntry() == BadEntryPolicy.SKIP) {
-        refused.incrementAndGet();
-        listener.warning("skipped: " + e.getMessage());
-        return;
-      }
-      throw e;
-    }
-
-    void fail(Throwable t) {
-      error.compareAndSet(null, t);
-    }
-
-    void rethrow() throws IOException {
-      Throwable t = error.get();
-      if (t == null) {
-        return;
-      }
-      if (t instanceof RuntimeException re) {
-        throw re;
-      }
-      if (t instanceof IOException io) {
-        throw io;
-      }
-      if (t instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(t);
-    }
-
-    void taskDone() {
-      if (pending.decrementAndGet() == 0) {
-        synchronized (this) {
-          notifyAll();
-        }
-      }
-    }
-
-    synchronized void awaitWriters() {
-      while (pending.get() > 0) {
-        try {
-          wait(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-
-    void checkSpace(long size) throws IOException {
-      long since = sinceSpaceCheck.addAndGet(size);
-      if (since < (64L << 20) && size < (64L << 20)) {
-        return;
-      }
-      sinceSpaceCheck.set(0);
-      FileStore store = Files.getFileStore(root);
-      long usable = store.getUsableSpace();
-      long need = size + options.limits().minFreeBytes();
-      if (usable < need) {
-        throw new ResourceException(
-            name
-                + ": not enough space in "
-                + root
-                + ": "
-                + usable
-                + " bytes usable, need "
-                + need
-                + " (file of "
-                + size
-                + " bytes plus the "
-                + options.limits().minFreeBytes()
-                + "-byte floor, --min-free)");
-      }
-    }
-
-    ArchiveResult result(ArchiveResult.Status status, String how, long t0, NuloadException e) {
-      return new ArchiveResult(
-          archive,
-          status,
-          how,
-          progress.filesWritten(),
-          filesSkipped.get(),
-          refused.get(),
-          progress.bytesWritten(),
-          progress.compressedRead(),
-          (System.nanoTime() - t0) / 1e9,
-          e);
-    }
   }
 }
