@@ -81,7 +81,7 @@ final class ExtractRun {
 
   boolean presentWithSize(String rel, long size) {
     try {
-      BasicFileAttributes a = Extractor.lstat(root.resolve(rel));
+      BasicFileAttributes a = TargetWriter.lstat(root.resolve(rel));
       return a != null && a.isRegularFile() && a.size() == size;
     } catch (IOException e) {
       return false;

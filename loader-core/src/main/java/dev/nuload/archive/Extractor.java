@@ -14,28 +14,18 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,25 +75,15 @@ public final class Extractor implements AutoCloseable {
   private static final long IN_FLIGHT_BYTES = 64L << 20;
 
   private static final String STATE_DIR = ".nuload";
-  private static final FileAttribute<?> DIR_MODE =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
-  private static final FileAttribute<?> FILE_MODE =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
-  private static final FileAttribute<?> EXEC_MODE =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
-
-  /** Per-thread copy buffer for entries written as a stream (reused, never shared). */
-  private static final ThreadLocal<byte[]> STREAM_BUFFER =
-      ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
   private final ExtractOptions options;
   private final ExecutorService writers;
   private final ExecutorService decoders;
   private final Semaphore inFlight = new Semaphore((int) (IN_FLIGHT_BYTES >> 10));
   private final DirectBufferPool handOffBuffers = new DirectBufferPool(IN_FLIGHT_BYTES);
-  private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
   private final List<PathMatcher> includes = new ArrayList<>();
   private Path root;
+  private TargetWriter target;
 
   /**
    * Creates an extractor and its threads.
@@ -291,6 +271,7 @@ public final class Extractor implements AutoCloseable {
     if (root == null) {
       Files.createDirectories(options.target());
       root = options.target().toRealPath();
+      target = new TargetWriter(root, options);
     }
   }
 
@@ -706,7 +687,7 @@ public final class Extractor implements AutoCloseable {
         continue;
       }
       if (dir) {
-        needed |= !knownDirs.contains(clean) && !run.isDirectory(clean);
+        needed |= !target.knownDirs.contains(clean) && !run.isDirectory(clean);
         continue;
       }
       Long done = run.journal.done().get(clean);
@@ -841,7 +822,7 @@ public final class Extractor implements AutoCloseable {
       if (h.isDirectory()) {
         name = reserved(run, h, EntryNames.clean(run.name, h.name(), limits, true));
         if (!name.isEmpty() && included(name)) {
-          ensureDir(run.name, h.name(), name);
+          target.ensureDir(run.name, h.name(), name);
         }
         return;
       }
@@ -939,7 +920,7 @@ public final class Extractor implements AutoCloseable {
           () -> {
             try {
               if (run.error.get() == null) {
-                writeFile(run, h, n, data, null);
+                target.writeFile(run, h, n, data, null);
               }
             } catch (Throwable t) {
               run.fail(t);
@@ -951,9 +932,9 @@ public final class Extractor implements AutoCloseable {
           });
     } else if (frame != null) {
       // The reader skips the data after.
-      writeFile(run, h, name, new ByteBuffer[] {frame.slice(h.size())}, null);
+      target.writeFile(run, h, name, new ByteBuffer[] {frame.slice(h.size())}, null);
     } else {
-      writeFile(run, h, name, null, tar);
+      target.writeFile(run, h, name, null, tar);
     }
   }
 
@@ -966,167 +947,6 @@ public final class Extractor implements AutoCloseable {
           "names under '" + STATE_DIR + "/' are reserved for nuload's journals");
     }
     return name;
-  }
-
-  private void writeFile(
-      ExtractRun run, TarHeader h, String name, ByteBuffer[] data, TarReader stream)
-      throws IOException {
-    Path fin;
-    try {
-      int slash = name.lastIndexOf('/');
-      if (slash > 0) {
-        ensureDir(run.name, h.name(), name.substring(0, slash));
-      }
-      fin = root.resolve(name);
-      BasicFileAttributes a = lstat(fin);
-      if (a != null) {
-        if (a.isSymbolicLink()) {
-          throw new UnsafeEntryException(
-              run.name,
-              h.name(),
-              "'" + name + "' is a symbolic link in the target (never followed or replaced)");
-        }
-        if (!a.isRegularFile()) {
-          throw new UnsafeEntryException(
-              run.name, h.name(), "'" + name + "' exists in the target and is not a regular file");
-        }
-        if (!options.overwrite()) {
-          if (a.size() == h.size()) {
-            run.filesSkipped.incrementAndGet();
-            run.journal.fileDone(name, h.size());
-            return; // same file from an earlier run or another archive
-          }
-          throw new UnsafeEntryException(
-              run.name,
-              h.name(),
-              "'"
-                  + name
-                  + "' exists with "
-                  + a.size()
-                  + " bytes, the archive has "
-                  + h.size()
-                  + " (use --overwrite to replace)");
-        }
-      }
-    } catch (UnsafeEntryException e) {
-      run.refused(e);
-      return;
-    }
-    run.checkSpace(h.size());
-    ChecksumManifest.Expected expected = options.manifest().get(name);
-    MessageDigest md = expected == null ? null : expected.newDigest();
-    int slash = name.lastIndexOf('/');
-    String parent = slash > 0 ? name.substring(0, slash) : "";
-    if (run.journal.resumed() && run.cleanedDirs.add(parent)) {
-      run.removeStaleTemps(fin.getParent());
-    }
-    Path tmp =
-        fin.resolveSibling(run.tempPrefix + ExtractRun.PID + "-" + run.tmpSeq.incrementAndGet());
-    boolean moved = false;
-    try {
-      boolean exec = (h.mode() & 0100) != 0;
-      try (FileChannel out =
-          FileChannel.open(
-              tmp,
-              EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              exec ? EXEC_MODE : FILE_MODE)) {
-        if (data != null) {
-          if (md != null) {
-            for (ByteBuffer segment : data) {
-              md.update(segment.duplicate());
-            }
-          }
-          for (long left = h.size(); left > 0; ) {
-            left -= out.write(data); // one gathering write (writev) for all segments
-          }
-        } else {
-          byte[] buf = STREAM_BUFFER.get();
-          long left = h.size();
-          while (left > 0) {
-            int n = (int) Math.min(buf.length, left);
-            stream.readData(buf, 0, n);
-            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-            while (b.hasRemaining()) {
-              out.write(b);
-            }
-            if (md != null) {
-              md.update(buf, 0, n);
-            }
-            left -= n;
-          }
-        }
-      }
-      if (md != null) {
-        String got = expected.mismatch(md);
-        if (got != null) {
-          throw new BadDataException(
-              run.name
-                  + ": entry '"
-                  + name
-                  + "': "
-                  + expected.algorithm()
-                  + " mismatch: manifest says "
-                  + expected.hex()
-                  + ", archive has "
-                  + got
-                  + " (not written)");
-        }
-      }
-      // Both times given, so the JDK does not stat the file first.
-      FileTime mtime = FileTime.fromMillis(h.mtimeSeconds() * 1000);
-      Files.getFileAttributeView(tmp, java.nio.file.attribute.BasicFileAttributeView.class)
-          .setTimes(mtime, FileTime.fromMillis(System.currentTimeMillis()), null);
-      try {
-        Files.move(tmp, fin, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new ResourceException(
-            run.name
-                + ": cannot rename into "
-                + fin.getParent()
-                + " from the temporary folder (another file system inside the target?)",
-            e);
-      }
-      moved = true;
-      run.journal.fileDone(name, h.size());
-      run.progress.filesWritten.incrementAndGet();
-      run.progress.bytesWritten.addAndGet(h.size());
-    } finally {
-      if (!moved) {
-        Files.deleteIfExists(tmp);
-      }
-    }
-  }
-
-  private void ensureDir(String archive, String entry, String rel) {
-    if (knownDirs.contains(rel)) {
-      return;
-    }
-    int slash = rel.lastIndexOf('/');
-    if (slash > 0) {
-      ensureDir(archive, entry, rel.substring(0, slash));
-    }
-    Path p = root.resolve(rel);
-    try {
-      Files.createDirectory(p, DIR_MODE);
-    } catch (FileAlreadyExistsException e) {
-      BasicFileAttributes a;
-      try {
-        a = lstat(p);
-      } catch (IOException io) {
-        throw new UncheckedIOException(io);
-      }
-      if (a != null && a.isSymbolicLink()) {
-        throw new UnsafeEntryException(
-            archive, entry, "'" + rel + "' is a symbolic link in the target (never followed)");
-      }
-      if (a == null || !a.isDirectory()) {
-        throw new UnsafeEntryException(
-            archive, entry, "'" + rel + "' exists in the target and is not a folder");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    knownDirs.add(rel);
   }
 
   private boolean included(String name) {
@@ -1147,16 +967,6 @@ public final class Extractor implements AutoCloseable {
       }
       n = n.substring(0, slash);
     }
-  }
-
-  /** The attributes of {@code p} itself (links not followed), or null when nothing is there. */
-  static BasicFileAttributes lstat(Path p) throws IOException {
-    // Null when missing. Without following links the JDK still builds and catches a
-    // NoSuchFileException inside (its fast path covers only links followed): about 0.3% of the
-    // CPU of a fresh extraction, where every file is missing at first.
-    return p.getFileSystem()
-        .provider()
-        .readAttributesIfExists(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
   }
 
   @Override
