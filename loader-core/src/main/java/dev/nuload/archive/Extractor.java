@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -64,26 +63,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Not safe against another process changing the target folder while it runs.
  */
 public final class Extractor implements AutoCloseable {
-  /** Files up to this size are handed to writer threads; larger ones are written in a stream. */
-  static final int HAND_OFF_MAX = 32 << 20;
-
-  /**
-   * Most bytes of file data read from the archive and not yet written (in whole {@link
-   * DirectBufferPool} segments). Every segment is new memory the first time: 256 MiB in flight
-   * touched 56 MB of segments on the bench's archive, 64 MiB 45 MB, in the same time.
-   */
-  private static final long IN_FLIGHT_BYTES = 64L << 20;
 
   private static final String STATE_DIR = ".nuload";
 
   private final ExtractOptions options;
   private final ExecutorService writers;
   private final ExecutorService decoders;
-  private final Semaphore inFlight = new Semaphore((int) (IN_FLIGHT_BYTES >> 10));
-  private final DirectBufferPool handOffBuffers = new DirectBufferPool(IN_FLIGHT_BYTES);
   private final List<PathMatcher> includes = new ArrayList<>();
   private Path root;
   private TargetWriter target;
+  private EntryWriterPool writerPool;
 
   /**
    * Creates an extractor and its threads.
@@ -272,6 +261,7 @@ public final class Extractor implements AutoCloseable {
       Files.createDirectories(options.target());
       root = options.target().toRealPath();
       target = new TargetWriter(root, options);
+      writerPool = new EntryWriterPool(writers, target);
     }
   }
 
@@ -648,7 +638,7 @@ public final class Extractor implements AutoCloseable {
         continue; // not read at all
       }
       tasks.add(
-          writers.submit(
+          writerPool.submit(
               () -> {
                 if (run.error.get() != null) {
                   return null;
@@ -877,59 +867,8 @@ public final class Extractor implements AutoCloseable {
       run.filesSkipped.incrementAndGet();
       return;
     }
-    if (!inline && h.size() <= HAND_OFF_MAX) {
-      // Counted in whole segments: that is the memory the file holds while in flight.
-      long whole = (h.size() + DirectBufferPool.SEGMENT - 1) / DirectBufferPool.SEGMENT;
-      int permits =
-          (int)
-              Math.min(
-                  Math.max(1, whole * (DirectBufferPool.SEGMENT >> 10)), IN_FLIGHT_BYTES >> 10);
-      inFlight.acquire(permits);
-      // The file's bytes where the inflater wrote them (libdeflate's output), held until written;
-      // else a copy in pooled direct segments: no zeroing per file, and the write goes to the
-      // kernel without the JDK first copying a heap array into a temporary direct buffer.
-      ByteBuffer[] data;
-      Runnable done;
-      try {
-        ChunkPipe.Borrowed borrowed = h.size() > 0 ? tar.borrowData((int) h.size()) : null;
-        if (borrowed != null) {
-          data = new ByteBuffer[] {borrowed.data().asByteBuffer()};
-          done = borrowed.release();
-        } else {
-          ByteBuffer[] segments = handOffBuffers.take(h.size());
-          data = segments;
-          done = () -> handOffBuffers.give(segments);
-          try {
-            for (ByteBuffer segment : segments) {
-              tar.readData(segment);
-              segment.flip();
-            }
-          } catch (IOException | RuntimeException e) {
-            done.run();
-            throw e;
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        inFlight.release(permits);
-        throw e;
-      }
-      run.pending.incrementAndGet();
-      int p = permits;
-      String n = name;
-      writers.execute(
-          () -> {
-            try {
-              if (run.error.get() == null) {
-                target.writeFile(run, h, n, data, null);
-              }
-            } catch (Throwable t) {
-              run.fail(t);
-            } finally {
-              done.run();
-              inFlight.release(p);
-              run.taskDone();
-            }
-          });
+    if (!inline && h.size() <= EntryWriterPool.HAND_OFF_MAX) {
+      writerPool.handOff(run, h, name, tar);
     } else if (frame != null) {
       // The reader skips the data after.
       target.writeFile(run, h, name, new ByteBuffer[] {frame.slice(h.size())}, null);
