@@ -64,7 +64,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Extractor implements AutoCloseable {
 
-  private static final String STATE_DIR = ".nuload";
+  /** nuload's own folder in the target (journals); entries may not write there. */
+  static final String STATE_DIR = ".nuload";
 
   private final ExtractOptions options;
   private final ExecutorService writers;
@@ -73,6 +74,7 @@ public final class Extractor implements AutoCloseable {
   private Path root;
   private TargetWriter target;
   private EntryWriterPool writerPool;
+  private TarWalk walk;
 
   /**
    * Creates an extractor and its threads.
@@ -262,6 +264,7 @@ public final class Extractor implements AutoCloseable {
       root = options.target().toRealPath();
       target = new TargetWriter(root, options);
       writerPool = new EntryWriterPool(writers, target);
+      walk = new TarWalk(options, includes, target, writerPool);
     }
   }
 
@@ -490,7 +493,7 @@ public final class Extractor implements AutoCloseable {
                   }
                 });
     try {
-      parse(run, new TarReader(pipe), false);
+      walk.parse(run, new TarReader(pipe), false);
       if (run.error.get() == null) {
         // Read to the end of the decoded stream so a CRC error after the last entry is seen.
         byte[] sink = new byte[8192];
@@ -673,7 +676,7 @@ public final class Extractor implements AutoCloseable {
         return true; // let the parser refuse it with the normal message
       }
       boolean dir = e.type() == '5' || (e.type() == 0 && e.name().endsWith("/"));
-      if (clean.isEmpty() || !included(clean)) {
+      if (clean.isEmpty() || !walk.included(clean)) {
         continue;
       }
       if (dir) {
@@ -703,7 +706,7 @@ public final class Extractor implements AutoCloseable {
       z.setLongMax(options.limits().zstdWindowLogMax());
       InputStream counted = new LimitedStream(z, f.tarLength());
       try {
-        parse(run, new TarReader(counted), true);
+        walk.parse(run, new TarReader(counted), true);
       } catch (IOException e) {
         if (e instanceof EOFException
             || e.getMessage() == null
@@ -767,145 +770,7 @@ public final class Extractor implements AutoCloseable {
           null);
     }
     BufferInput in = new BufferInput(tar);
-    parse(run, new TarReader(in), true, in);
-  }
-
-  // ------------------------------------------------------------------ entries
-
-  private void parse(ExtractRun run, TarReader tar, boolean inline)
-      throws IOException, InterruptedException {
-    parse(run, tar, inline, null);
-  }
-
-  private void parse(ExtractRun run, TarReader tar, boolean inline, BufferInput frame)
-      throws IOException, InterruptedException {
-    String current = null;
-    try {
-      TarHeader h;
-      while ((h = tar.next()) != null) {
-        current = h.name();
-        run.lastEntry = current;
-        if (run.error.get() != null) {
-          return;
-        }
-        entry(run, h, tar, inline, frame);
-      }
-    } catch (CorruptArchiveException e) {
-      throw e.withEntry(current);
-    } catch (TarReader.TarFormatException e) {
-      throw new CorruptArchiveException(run.name, run.sourcePosition(), current, e.getMessage(), e);
-    } catch (EOFException e) {
-      throw new CorruptArchiveException(
-          run.name, run.sourcePosition(), current, "truncated archive: " + e.getMessage(), e);
-    }
-  }
-
-  private void entry(ExtractRun run, TarHeader h, TarReader tar, boolean inline, BufferInput frame)
-      throws IOException, InterruptedException {
-    ExtractLimits limits = options.limits();
-    if (run.entries.incrementAndGet() > limits.maxEntries()) {
-      throw new UnsafeEntryException(
-          run.name, h.name(), "archive has more than " + limits.maxEntries() + " entries (limit)");
-    }
-    String name;
-    try {
-      if (h.isDirectory()) {
-        name = reserved(run, h, EntryNames.clean(run.name, h.name(), limits, true));
-        if (!name.isEmpty() && included(name)) {
-          target.ensureDir(run.name, h.name(), name);
-        }
-        return;
-      }
-      if (!h.isFile()) {
-        throw new UnsafeEntryException(
-            run.name,
-            h.name(),
-            h.typeName() + " entries are not extracted (only files and folders)");
-      }
-      name = reserved(run, h, EntryNames.clean(run.name, h.name(), limits, false));
-      if (h.size() > limits.maxEntryBytes()) {
-        throw new UnsafeEntryException(
-            run.name,
-            h.name(),
-            "file of "
-                + h.size()
-                + " bytes exceeds the entry size limit "
-                + limits.maxEntryBytes());
-      }
-    } catch (UnsafeEntryException e) {
-      run.refused(e);
-      return;
-    }
-    if (!included(name)) {
-      return;
-    }
-    long total = run.uncompressed.addAndGet(h.size());
-    if (total > limits.maxTotalBytes()) {
-      throw new BadDataException(
-          run.name
-              + ": more than "
-              + limits.maxTotalBytes()
-              + " bytes of files (limit) at entry '"
-              + UnsafeEntryException.printable(h.name())
-              + "'");
-    }
-    long compressed = Math.max(1, run.progress.compressedRead.get());
-    if (total >= limits.ratioFloorBytes() && (double) total / compressed > limits.maxRatio()) {
-      throw new BadDataException(
-          String.format(
-              "%s: expansion ratio %.0f:1 (%d bytes of files from %d compressed bytes) exceeds the"
-                  + " limit %.0f:1 at entry '%s' (raise it with --max-ratio)",
-              run.name,
-              (double) total / compressed,
-              total,
-              compressed,
-              limits.maxRatio(),
-              UnsafeEntryException.printable(h.name())));
-    }
-    Long journaled = run.journal.done().get(name);
-    if (journaled != null && journaled == h.size() && run.presentWithSize(name, h.size())) {
-      run.filesSkipped.incrementAndGet();
-      return;
-    }
-    if (!inline && h.size() <= EntryWriterPool.HAND_OFF_MAX) {
-      writerPool.handOff(run, h, name, tar);
-    } else if (frame != null) {
-      // The reader skips the data after.
-      target.writeFile(run, h, name, new ByteBuffer[] {frame.slice(h.size())}, null);
-    } else {
-      target.writeFile(run, h, name, null, tar);
-    }
-  }
-
-  /** Refuses names inside nuload's own state folder ({@code .nuload/}: journals, temporaries). */
-  private static String reserved(ExtractRun run, TarHeader h, String name) {
-    if (name.equals(STATE_DIR) || name.startsWith(STATE_DIR + "/")) {
-      throw new UnsafeEntryException(
-          run.name,
-          h.name(),
-          "names under '" + STATE_DIR + "/' are reserved for nuload's journals");
-    }
-    return name;
-  }
-
-  private boolean included(String name) {
-    if (includes.isEmpty()) {
-      return true;
-    }
-    String n = name;
-    while (true) {
-      Path p = Path.of(n);
-      for (PathMatcher m : includes) {
-        if (m.matches(p)) {
-          return true;
-        }
-      }
-      int slash = n.lastIndexOf('/');
-      if (slash < 0) {
-        return false;
-      }
-      n = n.substring(0, slash);
-    }
+    walk.parse(run, new TarReader(in), true, in);
   }
 
   @Override
