@@ -5,14 +5,11 @@ import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.nuload.BadDataException;
 import dev.nuload.NuloadException;
 import dev.nuload.ResourceException;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -63,7 +60,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Not safe against another process changing the target folder while it runs.
  */
 public final class Extractor implements AutoCloseable {
-
   /** nuload's own folder in the target (journals); entries may not write there. */
   static final String STATE_DIR = ".nuload";
 
@@ -75,6 +71,7 @@ public final class Extractor implements AutoCloseable {
   private TargetWriter target;
   private EntryWriterPool writerPool;
   private TarWalk walk;
+  private IndexedZstdSource indexedZstd;
 
   /**
    * Creates an extractor and its threads.
@@ -265,6 +262,7 @@ public final class Extractor implements AutoCloseable {
       target = new TargetWriter(root, options);
       writerPool = new EntryWriterPool(writers, target);
       walk = new TarWalk(options, includes, target, writerPool);
+      indexedZstd = new IndexedZstdSource(options, writerPool, walk, target);
     }
   }
 
@@ -279,7 +277,7 @@ public final class Extractor implements AutoCloseable {
         if (index != null && archiveSum == null) {
           // The index names every frame (RepackIndex.read checks that they tile the file): no
           // scan of the block headers. Each frame's decoder checks its own bytes.
-          indexed(run, ch, index);
+          indexedZstd.extract(run, ch, index);
           return "zstd, indexed: "
               + index.frames().size()
               + " frames on "
@@ -631,146 +629,6 @@ public final class Extractor implements AutoCloseable {
       throw new CorruptArchiveException(
           run.name, s.offset(), null, "bad zstd frame: " + e.getMessage(), e);
     }
-  }
-
-  private void indexed(ExtractRun run, FileChannel ch, RepackIndex index)
-      throws IOException, InterruptedException {
-    List<Future<?>> tasks = new ArrayList<>();
-    for (RepackIndex.Frame f : index.frames()) {
-      if (!frameNeeded(run, index, f)) {
-        continue; // not read at all
-      }
-      tasks.add(
-          writerPool.submit(
-              () -> {
-                if (run.error.get() != null) {
-                  return null;
-                }
-                try {
-                  decodeIndexedFrame(run, ch, f);
-                } catch (Throwable t) {
-                  run.fail(t);
-                }
-                return null;
-              }));
-    }
-    for (Future<?> t : tasks) {
-      try {
-        t.get();
-      } catch (ExecutionException e) {
-        run.fail(e.getCause());
-      }
-    }
-    run.rethrow();
-  }
-
-  private boolean frameNeeded(ExtractRun run, RepackIndex index, RepackIndex.Frame f) {
-    boolean needed = false;
-    long skipped = 0;
-    for (int i = f.firstEntry(); i < f.firstEntry() + f.entryCount(); i++) {
-      RepackIndex.Entry e = index.entries().get(i);
-      String clean;
-      try {
-        clean = EntryNames.clean(run.name, e.name(), options.limits(), true);
-      } catch (UnsafeEntryException x) {
-        return true; // let the parser refuse it with the normal message
-      }
-      boolean dir = e.type() == '5' || (e.type() == 0 && e.name().endsWith("/"));
-      if (clean.isEmpty() || !walk.included(clean)) {
-        continue;
-      }
-      if (dir) {
-        needed |= !target.knownDirs.contains(clean) && !run.isDirectory(clean);
-        continue;
-      }
-      Long done = run.journal.done().get(clean);
-      if (done == null || done != e.size() || !run.presentWithSize(clean, e.size())) {
-        return true;
-      }
-      skipped++;
-    }
-    if (!needed) {
-      run.filesSkipped.addAndGet(skipped);
-    }
-    return needed;
-  }
-
-  private void decodeIndexedFrame(ExtractRun run, FileChannel ch, RepackIndex.Frame f)
-      throws IOException, InterruptedException {
-    if (f.tarLength() <= DIRECT_FRAME_MAX && f.length() <= DIRECT_FRAME_MAX) {
-      decodeIndexedFrameDirect(run, ch, f);
-      return;
-    }
-    InputStream slice = new ChannelSlice(ch, f.offset(), f.length(), run.progress.compressedRead);
-    try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(slice)) {
-      z.setLongMax(options.limits().zstdWindowLogMax());
-      InputStream counted = new LimitedStream(z, f.tarLength());
-      try {
-        walk.parse(run, new TarReader(counted), true);
-      } catch (IOException e) {
-        if (e instanceof EOFException
-            || e.getMessage() == null
-            || !e.getMessage().contains("tar")) {
-          throw new CorruptArchiveException(
-              run.name, f.offset(), run.lastEntry, "bad zstd frame: " + e.getMessage(), e);
-        }
-        throw e;
-      }
-    }
-  }
-
-  /**
-   * Frames up to this size are read and decompressed in off-heap buffers reused by each thread, and
-   * files are written straight from the decompressed frame (no copy through the Java heap).
-   */
-  static final int DIRECT_FRAME_MAX = 64 << 20;
-
-  private static final ThreadLocal<ByteBuffer[]> FRAME_BUFFERS =
-      ThreadLocal.withInitial(() -> new ByteBuffer[2]);
-
-  private static final ThreadLocal<ZstdDecompressCtx> ZSTD_CONTEXT =
-      ThreadLocal.withInitial(ZstdDecompressCtx::new);
-
-  private static ByteBuffer frameBuffer(int which, long size) {
-    ByteBuffer[] b = FRAME_BUFFERS.get();
-    if (b[which] == null || b[which].capacity() < size) {
-      b[which] = ByteBuffer.allocateDirect((int) Math.max(size, 8L << 20));
-    }
-    return b[which].clear().limit((int) size);
-  }
-
-  private void decodeIndexedFrameDirect(ExtractRun run, FileChannel ch, RepackIndex.Frame f)
-      throws IOException, InterruptedException {
-    ByteBuffer src = frameBuffer(0, f.length());
-    long pos = f.offset();
-    while (src.hasRemaining()) {
-      int n = ch.read(src, pos);
-      if (n < 0) {
-        throw new CorruptArchiveException(
-            run.name, pos, null, "archive ends inside an indexed frame", null);
-      }
-      pos += n;
-    }
-    run.progress.compressedRead.addAndGet(f.length());
-    src.flip();
-    ByteBuffer tar = frameBuffer(1, f.tarLength());
-    int got;
-    try {
-      got = ZSTD_CONTEXT.get().decompressDirectByteBuffer(tar, 0, tar.limit(), src, 0, src.limit());
-    } catch (com.github.luben.zstd.ZstdException e) {
-      throw new CorruptArchiveException(
-          run.name, f.offset(), null, "bad zstd frame: " + e.getMessage(), e);
-    }
-    if (got != f.tarLength()) {
-      throw new CorruptArchiveException(
-          run.name,
-          f.offset(),
-          null,
-          "zstd frame holds " + got + " bytes, the index says " + f.tarLength(),
-          null);
-    }
-    BufferInput in = new BufferInput(tar);
-    walk.parse(run, new TarReader(in), true, in);
   }
 
   @Override
