@@ -7,9 +7,6 @@ import dev.nuload.NuloadException;
 import dev.nuload.ResourceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,12 +19,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Extracts tar archives (gzip, zstd or plain; detected by magic bytes) into a dataset root, safely,
@@ -72,6 +67,7 @@ public final class Extractor implements AutoCloseable {
   private EntryWriterPool writerPool;
   private TarWalk walk;
   private IndexedZstdSource indexedZstd;
+  private ParallelGzipSource parallelGzip;
 
   /**
    * Creates an extractor and its threads.
@@ -263,6 +259,7 @@ public final class Extractor implements AutoCloseable {
       writerPool = new EntryWriterPool(writers, target);
       walk = new TarWalk(options, includes, target, writerPool);
       indexedZstd = new IndexedZstdSource(options, writerPool, walk, target);
+      parallelGzip = new ParallelGzipSource(options, decoders, () -> archivesInFlight);
     }
   }
 
@@ -316,16 +313,16 @@ public final class Extractor implements AutoCloseable {
               + options.inflate().description()
               + ")";
         }
-        if (parallelInflate(ch.size())) {
+        if (parallelGzip.parallelInflate(ch.size())) {
           // Named before decoding, so a failed run reports how it was read too.
           run.method =
               "gzip, parallel inflate on "
-                  + inflateThreads()
+                  + parallelGzip.inflateThreads()
                   + " threads ("
                   + options.inflate().description()
                   + ")";
           ParallelGzipInflater.Stats[] stats = new ParallelGzipInflater.Stats[1];
-          streaming(run, ch, archiveSum, pipe -> stats[0] = parallelGzip(run, ch, pipe));
+          streaming(run, ch, archiveSum, pipe -> stats[0] = parallelGzip.inflate(run, ch, pipe));
           if (stats[0] == null) {
             return run.method;
           }
@@ -354,19 +351,6 @@ public final class Extractor implements AutoCloseable {
     }
   }
 
-  /**
-   * Tells whether a gzip file this size is inflated by {@link ParallelGzipInflater}: ISA-L in use,
-   * two or more workers per archive extracted at once, at least 16 MiB (or {@link
-   * #PARALLEL_MIN_CHUNKS} chunks where {@link #gzipChunkBytes()} is set smaller), and not turned
-   * off with {@value #PARALLEL_INFLATE_PROP}{@code =false}.
-   */
-  private boolean parallelInflate(long size) {
-    return options.inflate() == InflateEngine.ISAL
-        && inflateThreads() >= 2
-        && !"false".equalsIgnoreCase(System.getProperty(PARALLEL_INFLATE_PROP))
-        && size >= Math.min(PARALLEL_MIN_BYTES, PARALLEL_MIN_CHUNKS * gzipChunkBytes());
-  }
-
   /** System property: {@code false} keeps single-threaded inflate for every gzip file. */
   public static final String PARALLEL_INFLATE_PROP = "nuload.parallelInflate";
 
@@ -378,90 +362,8 @@ public final class Extractor implements AutoCloseable {
    */
   static final String GZIP_CHUNK_PROP = "nuload.gzipChunkBytes";
 
-  private static final int PARALLEL_MIN_CHUNKS = 4;
-
-  private static final long PARALLEL_MIN_BYTES = 16L << 20;
-
   /** Archives extracted side by side by the current {@link #extractAll} (1 otherwise). */
   private volatile int archivesInFlight = 1;
-
-  /**
-   * Threads one archive's parallel inflate may keep busy: the workers shared among the archives
-   * extracted side by side (several archives at once already use the cores, one inflate each).
-   */
-  private int inflateThreads() {
-    return options.workers() / Math.max(1, archivesInFlight);
-  }
-
-  private static long gzipChunkBytes() {
-    return Math.max(64 << 10, Long.getLong(GZIP_CHUNK_PROP, 8L << 20));
-  }
-
-  private ParallelGzipInflater.Stats parallelGzip(ExtractRun run, FileChannel ch, ChunkPipe pipe)
-      throws IOException, InterruptedException {
-    try (Arena arena = Arena.ofShared()) {
-      MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-      byte[] head = new byte[(int) Math.min(file.byteSize(), 64 << 10)];
-      MemorySegment.copy(file, ValueLayout.JAVA_BYTE, 0, head, 0, head.length);
-      int start = GzipDecoder.headerLength(head, head.length);
-      if (start < 0) {
-        throw new CorruptArchiveException(run.name, 0, null, "bad gzip member header", null);
-      }
-      ParallelGzipInflater inflater =
-          new ParallelGzipInflater(
-              run.name, file, start, gzipChunkBytes(), decoders, inflateThreads());
-      inflater.readFrom(ch);
-      Queue<byte[]> free = inflater.freeBlocks();
-      // A checksum of the archive itself (--verify) is taken by its own thread over the mapped
-      // file while the chunks inflate: still one read of the file, and no single-thread inflate.
-      MessageDigest digest = run.source.digest();
-      AtomicBoolean stop = new AtomicBoolean();
-      Thread digester =
-          digest == null
-              ? null
-              : Thread.ofPlatform()
-                  .name("nuload-digest-" + run.name)
-                  .daemon()
-                  .start(() -> digestAll(digest, file, stop));
-      try {
-        ParallelGzipInflater.Sink sink =
-            new ParallelGzipInflater.Sink() {
-              @Override
-              public void accept(byte[] data, int length) throws InterruptedException {
-                pipe.put(data, length, free);
-              }
-
-              @Override
-              public void acceptNative(MemorySegment data, Runnable release)
-                  throws InterruptedException {
-                pipe.put(data, release); // read by the tar parser where libdeflate wrote it
-              }
-            };
-        long end = inflater.run(sink, run.progress.compressedRead);
-        if (digester != null) {
-          digester.join();
-          run.source.digestedElsewhere();
-        }
-        run.source.seek(end);
-        if (end < ch.size()) { // further members, or zero padding
-          new GzipDecoder(run.name, run.source, options.inflate()).run(pipe, false);
-        }
-        return inflater.stats();
-      } finally {
-        if (digester != null) {
-          stop.set(true);
-          digester.join(); // it reads the mapping: done before the arena closes
-        }
-      }
-    }
-  }
-
-  private static void digestAll(MessageDigest digest, MemorySegment file, AtomicBoolean stop) {
-    long step = 8L << 20;
-    for (long off = 0; off < file.byteSize() && !stop.get(); off += step) {
-      digest.update(file.asSlice(off, Math.min(step, file.byteSize() - off)).asByteBuffer());
-    }
-  }
 
   /** A decoder body: fills the pipe from {@code run.source}. */
   private interface DecodeBody {
