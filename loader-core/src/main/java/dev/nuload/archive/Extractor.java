@@ -1,6 +1,5 @@
 package dev.nuload.archive;
 
-import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.nuload.BadDataException;
 import dev.nuload.NuloadException;
@@ -15,9 +14,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +65,7 @@ public final class Extractor implements AutoCloseable {
   private TarWalk walk;
   private IndexedZstdSource indexedZstd;
   private ParallelGzipSource parallelGzip;
+  private SegmentSource segments;
 
   /**
    * Creates an extractor and its threads.
@@ -260,6 +258,7 @@ public final class Extractor implements AutoCloseable {
       walk = new TarWalk(options, includes, target, writerPool);
       indexedZstd = new IndexedZstdSource(options, writerPool, walk, target);
       parallelGzip = new ParallelGzipSource(options, decoders, () -> archivesInFlight);
+      segments = new SegmentSource(options, decoders);
     }
   }
 
@@ -295,7 +294,7 @@ public final class Extractor implements AutoCloseable {
           segs.add(new GzipDecoder.Segment(f.offset(), f.length(), f.contentSize()));
         }
         if (parallel && segs.size() > 1) {
-          streaming(run, ch, archiveSum, pipe -> segments(run, pipe, true, segs, frames));
+          streaming(run, ch, archiveSum, pipe -> segments.decode(run, pipe, true, segs, frames));
           return "zstd, " + segs.size() + " frames decoded on " + options.workers() + " threads";
         }
         streaming(run, ch, archiveSum, pipe -> zstdStream(run, pipe));
@@ -304,7 +303,7 @@ public final class Extractor implements AutoCloseable {
       if (format == ArchiveFormat.GZIP) {
         List<GzipDecoder.Segment> members = GzipDecoder.scanBgzf(ch, run.name);
         if (members != null && members.size() > 1) {
-          streaming(run, ch, archiveSum, pipe -> segments(run, pipe, false, members, null));
+          streaming(run, ch, archiveSum, pipe -> segments.decode(run, pipe, false, members, null));
           return "gzip (BGZF), "
               + members.size()
               + " members decoded on "
@@ -467,69 +466,6 @@ public final class Extractor implements AutoCloseable {
           return;
         }
       }
-    }
-  }
-
-  private void segments(
-      ExtractRun run,
-      ChunkPipe pipe,
-      boolean zstd,
-      List<GzipDecoder.Segment> segs,
-      List<ZstdFrames.Frame> allFrames)
-      throws IOException, InterruptedException {
-    Deque<Future<byte[]>> window = new ArrayDeque<>();
-    int maxWindow = options.workers() * 2;
-    long pos = 0;
-    int next = 0;
-    while (next < segs.size() || !window.isEmpty()) {
-      while (next < segs.size() && window.size() < maxWindow) {
-        GzipDecoder.Segment s = segs.get(next++);
-        if (s.offset() > pos) { // skippable frames between data frames: read for the digest
-          byte[] gap = new byte[(int) (s.offset() - pos)];
-          run.source.readFully(gap, 0, gap.length);
-        }
-        byte[] src = new byte[(int) s.length()];
-        if (!run.source.readFully(src, 0, src.length)) {
-          throw new CorruptArchiveException(run.name, s.offset(), null, "truncated archive", null);
-        }
-        pos = s.offset() + s.length();
-        window.add(
-            decoders.submit(
-                () ->
-                    zstd
-                        ? decodeFrame(run, src, s)
-                        : GzipDecoder.decodeMember(src, run.name, s.offset(), options.inflate())));
-      }
-      Future<byte[]> head = window.poll();
-      byte[] data;
-      try {
-        data = head.get();
-      } catch (ExecutionException e) {
-        for (Future<byte[]> f : window) {
-          f.cancel(true);
-        }
-        if (e.getCause() instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new IOException(e.getCause());
-      }
-      pipe.put(data, data.length, false);
-    }
-    run.source.drain();
-  }
-
-  private static byte[] decodeFrame(ExtractRun run, byte[] src, GzipDecoder.Segment s) {
-    try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
-      byte[] out = new byte[(int) s.contentSize()];
-      int n = ctx.decompressByteArray(out, 0, out.length, src, 0, src.length);
-      if (n != out.length) {
-        throw new CorruptArchiveException(
-            run.name, s.offset(), null, "zstd frame shorter than its stated size", null);
-      }
-      return out;
-    } catch (com.github.luben.zstd.ZstdException e) {
-      throw new CorruptArchiveException(
-          run.name, s.offset(), null, "bad zstd frame: " + e.getMessage(), e);
     }
   }
 
