@@ -1,7 +1,5 @@
 package dev.nuload.archive;
 
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import dev.nuload.BadDataException;
 import dev.nuload.NuloadException;
 import dev.nuload.ResourceException;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +63,7 @@ public final class Extractor implements AutoCloseable {
   private IndexedZstdSource indexedZstd;
   private ParallelGzipSource parallelGzip;
   private SegmentSource segments;
+  private StreamingSource streaming;
 
   /**
    * Creates an extractor and its threads.
@@ -259,6 +257,7 @@ public final class Extractor implements AutoCloseable {
       indexedZstd = new IndexedZstdSource(options, writerPool, walk, target);
       parallelGzip = new ParallelGzipSource(options, decoders, () -> archivesInFlight);
       segments = new SegmentSource(options, decoders);
+      streaming = new StreamingSource(options, walk);
     }
   }
 
@@ -294,16 +293,18 @@ public final class Extractor implements AutoCloseable {
           segs.add(new GzipDecoder.Segment(f.offset(), f.length(), f.contentSize()));
         }
         if (parallel && segs.size() > 1) {
-          streaming(run, ch, archiveSum, pipe -> segments.decode(run, pipe, true, segs, frames));
+          streaming.stream(
+              run, ch, archiveSum, pipe -> segments.decode(run, pipe, true, segs, frames));
           return "zstd, " + segs.size() + " frames decoded on " + options.workers() + " threads";
         }
-        streaming(run, ch, archiveSum, pipe -> zstdStream(run, pipe));
+        streaming.stream(run, ch, archiveSum, pipe -> streaming.zstdStream(run, pipe));
         return "zstd, " + segs.size() + " frame(s), streaming";
       }
       if (format == ArchiveFormat.GZIP) {
         List<GzipDecoder.Segment> members = GzipDecoder.scanBgzf(ch, run.name);
         if (members != null && members.size() > 1) {
-          streaming(run, ch, archiveSum, pipe -> segments.decode(run, pipe, false, members, null));
+          streaming.stream(
+              run, ch, archiveSum, pipe -> segments.decode(run, pipe, false, members, null));
           return "gzip (BGZF), "
               + members.size()
               + " members decoded on "
@@ -321,7 +322,8 @@ public final class Extractor implements AutoCloseable {
                   + options.inflate().description()
                   + ")";
           ParallelGzipInflater.Stats[] stats = new ParallelGzipInflater.Stats[1];
-          streaming(run, ch, archiveSum, pipe -> stats[0] = parallelGzip.inflate(run, ch, pipe));
+          streaming.stream(
+              run, ch, archiveSum, pipe -> stats[0] = parallelGzip.inflate(run, ch, pipe));
           if (stats[0] == null) {
             return run.method;
           }
@@ -338,14 +340,14 @@ public final class Extractor implements AutoCloseable {
                   : ")");
         }
         run.method = "gzip, streaming inflate (" + options.inflate().description() + ")";
-        streaming(
+        streaming.stream(
             run,
             ch,
             archiveSum,
             pipe -> new GzipDecoder(run.name, run.source, options.inflate()).run(pipe));
         return run.method;
       }
-      streaming(run, ch, archiveSum, pipe -> plain(run, pipe));
+      streaming.stream(run, ch, archiveSum, pipe -> streaming.plain(run, pipe));
       return "tar";
     }
   }
@@ -363,111 +365,6 @@ public final class Extractor implements AutoCloseable {
 
   /** Archives extracted side by side by the current {@link #extractAll} (1 otherwise). */
   private volatile int archivesInFlight = 1;
-
-  /** A decoder body: fills the pipe from {@code run.source}. */
-  private interface DecodeBody {
-    void run(ChunkPipe pipe) throws IOException, InterruptedException;
-  }
-
-  private void streaming(
-      ExtractRun run, FileChannel ch, ChecksumManifest.Expected archiveSum, DecodeBody body)
-      throws IOException, InterruptedException {
-    MessageDigest digest = archiveSum == null ? null : archiveSum.newDigest();
-    run.source = new SourceReader(ch, digest, run.progress.compressedRead);
-    ChunkPipe pipe = new ChunkPipe(16);
-    Thread decoder =
-        Thread.ofPlatform()
-            .name("nuload-inflate-" + run.name)
-            .daemon()
-            .start(
-                () -> {
-                  try {
-                    body.run(pipe);
-                    if (digest != null) {
-                      run.source.drain();
-                    }
-                    pipe.finish();
-                  } catch (Throwable t) {
-                    pipe.fail(t);
-                  }
-                });
-    try {
-      walk.parse(run, new TarReader(pipe), false);
-      if (run.error.get() == null) {
-        // Read to the end of the decoded stream so a CRC error after the last entry is seen.
-        byte[] sink = new byte[8192];
-        try {
-          while (pipe.read(sink, 0, sink.length) >= 0) {}
-        } catch (CorruptArchiveException e) {
-          throw e.withEntry(run.lastEntry);
-        }
-      }
-    } finally {
-      pipe.close();
-      decoder.join();
-    }
-    run.awaitWriters();
-    run.rethrow();
-    if (digest != null) {
-      String got = archiveSum.mismatch(digest);
-      if (got != null) {
-        throw new BadDataException(
-            run.name
-                + ": "
-                + archiveSum.algorithm()
-                + " mismatch: manifest says "
-                + archiveSum.hex()
-                + ", archive has "
-                + got
-                + " (the archive is damaged or not the one listed; it is not marked complete)");
-      }
-    }
-  }
-
-  private void plain(ExtractRun run, ChunkPipe pipe) throws IOException, InterruptedException {
-    while (true) {
-      byte[] b = pipe.emptyBuffer();
-      int n = 0;
-      while (n < b.length) {
-        int r = run.source.read(b, n, b.length - n);
-        if (r < 0) {
-          break;
-        }
-        n += r;
-      }
-      pipe.put(b, n, true);
-      if (n < b.length) {
-        return;
-      }
-    }
-  }
-
-  private void zstdStream(ExtractRun run, ChunkPipe pipe) throws IOException, InterruptedException {
-    try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(run.source)) {
-      z.setLongMax(options.limits().zstdWindowLogMax());
-      while (true) {
-        byte[] b = pipe.emptyBuffer();
-        int n = 0;
-        while (n < b.length) {
-          int r;
-          try {
-            r = z.read(b, n, b.length - n);
-          } catch (IOException e) {
-            throw new CorruptArchiveException(
-                run.name, run.source.position(), null, "bad zstd data: " + e.getMessage(), e);
-          }
-          if (r < 0) {
-            break;
-          }
-          n += r;
-        }
-        pipe.put(b, n, true);
-        if (n < b.length) {
-          return;
-        }
-      }
-    }
-  }
 
   @Override
   public void close() {
