@@ -4,12 +4,10 @@ import dev.nuload.NuloadException;
 import dev.nuload.ResourceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,13 +55,7 @@ public final class Extractor implements AutoCloseable {
   private final ExecutorService decoders;
   private final List<PathMatcher> includes = new ArrayList<>();
   private Path root;
-  private TargetWriter target;
-  private EntryWriterPool writerPool;
-  private TarWalk walk;
-  private IndexedZstdSource indexedZstd;
-  private ParallelGzipSource parallelGzip;
-  private SegmentSource segments;
-  private StreamingSource streaming;
+  private ArchiveSources sources;
 
   /**
    * Creates an extractor and its threads.
@@ -190,7 +182,7 @@ public final class Extractor implements AutoCloseable {
           && run.allDonePresent()) {
         result = run.result(ArchiveResult.Status.UP_TO_DATE, "journal: complete", t0, null);
       } else {
-        run.method = runArchive(run);
+        run.method = sources.read(run);
         if (options.durable()) {
           syncTarget();
         }
@@ -251,104 +243,11 @@ public final class Extractor implements AutoCloseable {
     if (root == null) {
       Files.createDirectories(options.target());
       root = options.target().toRealPath();
-      target = new TargetWriter(root, options);
-      writerPool = new EntryWriterPool(writers, target);
-      walk = new TarWalk(options, includes, target, writerPool);
-      indexedZstd = new IndexedZstdSource(options, writerPool, walk, target);
-      parallelGzip = new ParallelGzipSource(options, decoders, () -> archivesInFlight);
-      segments = new SegmentSource(options, decoders);
-      streaming = new StreamingSource(options, walk);
-    }
-  }
-
-  // ------------------------------------------------------------------ reading strategies
-
-  private String runArchive(ExtractRun run) throws IOException, InterruptedException {
-    ArchiveFormat format = ArchiveFormat.detect(run.archive);
-    ChecksumManifest.Expected archiveSum = options.manifest().get(run.name);
-    try (FileChannel ch = FileChannel.open(run.archive, StandardOpenOption.READ)) {
-      if (format == ArchiveFormat.ZSTD) {
-        RepackIndex index = options.useIndex() ? RepackIndex.read(ch, run.name) : null;
-        if (index != null && archiveSum == null) {
-          // The index names every frame (RepackIndex.read checks that they tile the file): no
-          // scan of the block headers. Each frame's decoder checks its own bytes.
-          indexedZstd.extract(run, ch, index);
-          return "zstd, indexed: "
-              + index.frames().size()
-              + " frames on "
-              + options.workers()
-              + " threads";
-        }
-        List<ZstdFrames.Frame> frames =
-            ZstdFrames.scan(ch, run.name, options.limits().zstdWindowLogMax());
-        List<GzipDecoder.Segment> segs = new ArrayList<>();
-        boolean parallel = true;
-        for (ZstdFrames.Frame f : frames) {
-          if (f.skippable()) {
-            continue;
-          }
-          if (f.contentSize() < 0 || f.contentSize() > (256 << 20)) {
-            parallel = false;
-          }
-          segs.add(new GzipDecoder.Segment(f.offset(), f.length(), f.contentSize()));
-        }
-        if (parallel && segs.size() > 1) {
-          streaming.stream(
-              run, ch, archiveSum, pipe -> segments.decode(run, pipe, true, segs, frames));
-          return "zstd, " + segs.size() + " frames decoded on " + options.workers() + " threads";
-        }
-        streaming.stream(run, ch, archiveSum, pipe -> streaming.zstdStream(run, pipe));
-        return "zstd, " + segs.size() + " frame(s), streaming";
-      }
-      if (format == ArchiveFormat.GZIP) {
-        List<GzipDecoder.Segment> members = GzipDecoder.scanBgzf(ch, run.name);
-        if (members != null && members.size() > 1) {
-          streaming.stream(
-              run, ch, archiveSum, pipe -> segments.decode(run, pipe, false, members, null));
-          return "gzip (BGZF), "
-              + members.size()
-              + " members decoded on "
-              + options.workers()
-              + " threads ("
-              + options.inflate().description()
-              + ")";
-        }
-        if (parallelGzip.parallelInflate(ch.size())) {
-          // Named before decoding, so a failed run reports how it was read too.
-          run.method =
-              "gzip, parallel inflate on "
-                  + parallelGzip.inflateThreads()
-                  + " threads ("
-                  + options.inflate().description()
-                  + ")";
-          ParallelGzipInflater.Stats[] stats = new ParallelGzipInflater.Stats[1];
-          streaming.stream(
-              run, ch, archiveSum, pipe -> stats[0] = parallelGzip.inflate(run, ch, pipe));
-          if (stats[0] == null) {
-            return run.method;
-          }
-          // Inside the closing parenthesis: "... (isa-l (libisal.so.2); 155 of 155 chunks used;
-          // 155 finished by libdeflate)".
-          return run.method.substring(0, run.method.length() - 1)
-              + "; "
-              + stats[0].used()
-              + " of "
-              + stats[0].chunks()
-              + " chunks used"
-              + (stats[0].libdeflate() > 0
-                  ? "; " + stats[0].libdeflate() + " finished by libdeflate)"
-                  : ")");
-        }
-        run.method = "gzip, streaming inflate (" + options.inflate().description() + ")";
-        streaming.stream(
-            run,
-            ch,
-            archiveSum,
-            pipe -> new GzipDecoder(run.name, run.source, options.inflate()).run(pipe));
-        return run.method;
-      }
-      streaming.stream(run, ch, archiveSum, pipe -> streaming.plain(run, pipe));
-      return "tar";
+      TargetWriter target = new TargetWriter(root, options);
+      EntryWriterPool writerPool = new EntryWriterPool(writers, target);
+      TarWalk walk = new TarWalk(options, includes, target, writerPool);
+      sources =
+          new ArchiveSources(options, decoders, () -> archivesInFlight, target, writerPool, walk);
     }
   }
 
