@@ -45,10 +45,25 @@ import java.util.concurrent.Future;
  * again.
  *
  * <p>Not safe against another process changing the target folder while it runs.
+ *
+ * <p>This class holds the threads and the per-archive flow; the reading, the tar walk and the
+ * writing are in package-private classes listed in the {@code dev.nuload.archive} package
+ * documentation.
  */
 public final class Extractor implements AutoCloseable {
   /** nuload's own folder in the target (journals); entries may not write there. */
   static final String STATE_DIR = ".nuload";
+
+  /** System property: {@code false} keeps single-threaded inflate for every gzip file. */
+  public static final String PARALLEL_INFLATE_PROP = "nuload.parallelInflate";
+
+  /**
+   * System property: compressed bytes per chunk of parallel inflate (default 8 MiB: each chunk
+   * costs a search for its start, a speculative start decoded twice and a search for a block
+   * boundary, about 2 ms of CPU together; 8 MiB took 5% less CPU than 4 MiB on the extract bench's
+   * archive, in alternating runs outside the bench).
+   */
+  static final String GZIP_CHUNK_PROP = "nuload.gzipChunkBytes";
 
   private final ExtractOptions options;
   private final ExecutorService writers;
@@ -56,6 +71,9 @@ public final class Extractor implements AutoCloseable {
   private final List<PathMatcher> includes = new ArrayList<>();
   private Path root;
   private ArchiveSources sources;
+
+  /** Archives extracted side by side by the current {@link #extractAll} (1 otherwise). */
+  private volatile int archivesInFlight = 1;
 
   /**
    * Creates an extractor and its threads.
@@ -239,6 +257,7 @@ public final class Extractor implements AutoCloseable {
     return run.result(ArchiveResult.Status.FAILED, run.method, t0, e);
   }
 
+  /** Creates the target on first use, and the parts of the extraction that write into it. */
   private synchronized void prepareRoot() throws IOException {
     if (root == null) {
       Files.createDirectories(options.target());
@@ -250,20 +269,6 @@ public final class Extractor implements AutoCloseable {
           new ArchiveSources(options, decoders, () -> archivesInFlight, target, writerPool, walk);
     }
   }
-
-  /** System property: {@code false} keeps single-threaded inflate for every gzip file. */
-  public static final String PARALLEL_INFLATE_PROP = "nuload.parallelInflate";
-
-  /**
-   * System property: compressed bytes per chunk of parallel inflate (default 8 MiB: each chunk
-   * costs a search for its start, a speculative start decoded twice and a search for a block
-   * boundary, about 2 ms of CPU together; 8 MiB took 5% less CPU than 4 MiB on the extract bench's
-   * archive, in alternating runs outside the bench).
-   */
-  static final String GZIP_CHUNK_PROP = "nuload.gzipChunkBytes";
-
-  /** Archives extracted side by side by the current {@link #extractAll} (1 otherwise). */
-  private volatile int archivesInFlight = 1;
 
   @Override
   public void close() {
