@@ -193,6 +193,7 @@ final class ParallelGzipInflater {
       boolean libdeflate,
       int speculativeStep) {
     this.maxPieceBytes = maxPieceBytes;
+    this.outBuffers = new OutBufferPool(LibdeflateChunkDecoder.MAX_PREFIX_OUTPUT + maxPieceBytes);
     this.speculativeStep = speculativeStep;
     this.libdeflate = libdeflate && LibdeflateChunkDecoder.usable();
     this.archive = archive;
@@ -239,25 +240,8 @@ final class ParallelGzipInflater {
     }
   }
 
-  /**
-   * A native buffer libdeflate decodes a chunk into. The chunk's output is handed to the sink from
-   * there, in slices, without a copy into the Java heap; the buffer goes back to the pool when the
-   * piece and every slice have let go of it, or is freed once this inflater is done.
-   */
-  private static final class OutBuffer {
-    final MemorySegment memory;
-
-    /** The piece and the slices handed on; set when the buffer is taken from the pool. */
-    RefCount holders;
-
-    OutBuffer(MemorySegment memory) {
-      this.memory = memory;
-    }
-  }
-
-  private final ConcurrentLinkedQueue<OutBuffer> outBuffers = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger outAllocated = new AtomicInteger();
-  private volatile boolean outClosed;
+  /** libdeflate's native output buffers. */
+  private final OutBufferPool outBuffers;
 
   /**
    * Returns how many native output buffers are allocated and not yet freed (tests: 0 once a run is
@@ -266,45 +250,7 @@ final class ParallelGzipInflater {
    * @return live buffers.
    */
   int nativeBuffersLive() {
-    return outAllocated.get();
-  }
-
-  private void free(OutBuffer b) {
-    LibdeflateChunkDecoder.freeMemory(b.memory);
-    outAllocated.decrementAndGet();
-  }
-
-  private OutBuffer takeOut() {
-    OutBuffer b = outBuffers.poll();
-    if (b == null) {
-      b = new OutBuffer(LibdeflateChunkDecoder.allocate(outCapacity()));
-      outAllocated.incrementAndGet();
-    }
-    OutBuffer taken = b;
-    b.holders = new RefCount(() -> giveBack(taken));
-    return b;
-  }
-
-  private long outCapacity() {
-    return LibdeflateChunkDecoder.MAX_PREFIX_OUTPUT + maxPieceBytes;
-  }
-
-  private void giveBack(OutBuffer b) {
-    if (!outClosed) {
-      outBuffers.add(b);
-      if (!outClosed || !outBuffers.remove(b)) {
-        return; // pooled (or freed by closeOutBuffers, which took it from the pool)
-      }
-    }
-    free(b);
-  }
-
-  /** Frees the pooled buffers; those still held by slices are freed when released. */
-  private void closeOutBuffers() {
-    outClosed = true;
-    for (OutBuffer b; (b = outBuffers.poll()) != null; ) {
-      free(b);
-    }
+    return outBuffers.live();
   }
 
   /** Output blocks given back by the sink; reused before new ones are allocated. */
@@ -410,7 +356,7 @@ final class ParallelGzipInflater {
       for (LibdeflateChunkDecoder d; (d = spliceDecoders.poll()) != null; ) {
         d.close();
       }
-      closeOutBuffers();
+      outBuffers.close();
     }
   }
 
@@ -425,7 +371,7 @@ final class ParallelGzipInflater {
       sink.accept(p.blocks.get(i), len);
     }
     if (p.tail != null) {
-      OutBuffer b = p.tailBuffer;
+      OutBufferPool.OutBuffer b = p.tailBuffer;
       for (long off = 0; off < p.tail.byteSize(); off += BLOCK) {
         b.holders.retain();
         sink.acceptNative(
@@ -667,7 +613,7 @@ final class ParallelGzipInflater {
     /** Output libdeflate decoded after the heap blocks, in {@link #tailBuffer}; or null. */
     MemorySegment tail;
 
-    OutBuffer tailBuffer;
+    OutBufferPool.OutBuffer tailBuffer;
 
     Piece(int index, Queue<byte[]> free) {
       this.index = index;
@@ -692,7 +638,7 @@ final class ParallelGzipInflater {
     /** Lets go of the native output (idempotent); slices handed on keep it until released. */
     void releaseTail() {
       if (tailBuffer != null) {
-        OutBuffer b = tailBuffer;
+        OutBufferPool.OutBuffer b = tailBuffer;
         tailBuffer = null;
         b.holders.release();
       }
@@ -1037,7 +983,7 @@ final class ParallelGzipInflater {
     if (d == null) {
       d = new LibdeflateChunkDecoder(channel);
     }
-    OutBuffer buffer = takeOut();
+    OutBufferPool.OutBuffer buffer = outBuffers.take();
     try {
       LibdeflateChunkDecoder.Outcome o =
           d.decode(file, window, from, end, maxPieceBytes - p.length, buffer.memory);
