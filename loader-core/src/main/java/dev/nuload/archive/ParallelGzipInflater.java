@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 
@@ -139,7 +138,7 @@ final class ParallelGzipInflater {
   private final CompletableFuture<Window>[] windows;
   private final Piece[] done;
   private int chainAt;
-  private final AtomicLongArray starts;
+  private final ChunkStarts chunkStarts;
   private int used;
   private int dropped;
   private long speculativeBytes;
@@ -210,10 +209,7 @@ final class ParallelGzipInflater {
     w[0].complete(new Window(new byte[IsalChunkDecoder.WINDOW], 0));
     this.windows = w;
     this.done = new Piece[chunks];
-    this.starts = new AtomicLongArray(chunks);
-    for (int i = 0; i < chunks; i++) {
-      starts.set(i, UNKNOWN);
-    }
+    this.chunkStarts = new ChunkStarts(deflateStart, chunkBytes, chunks);
   }
 
   /**
@@ -594,59 +590,6 @@ final class ParallelGzipInflater {
     return ((((b - a) & 0xff) - 1) << 8) | (a & 0xff);
   }
 
-  private long nominal(int k) {
-    return deflateStart + k * chunkBytes;
-  }
-
-  /**
-   * Returns the start bit of chunk {@code k}, or -1 when no header was found in its range. Each is
-   * searched once: the task of chunk k and the task before it both need it.
-   */
-  private long startOf(DeflateBlockFinder finder, int k) {
-    if (k == 0) {
-      return deflateStart * 8;
-    }
-    long known = starts.get(k);
-    if (known != UNKNOWN) {
-      return known;
-    }
-    long found = finder.find(nominal(k) * 8, nominal(k + 1) * 8, MIN_HEADER_BITS, MAX_SEARCH_BITS);
-    starts.set(k, found);
-    return found;
-  }
-
-  private static final long UNKNOWN = -2;
-
-  /**
-   * Most bit offsets searched for one chunk's start: 1 MiB of compressed data. Every common
-   * compressor writes a block header far more often (zlib about every 16 K symbols, libdeflate
-   * every 300 KB of output or less); a chunk without one in range is simply not used.
-   */
-  static final long MAX_SEARCH_BITS = 8L << 20;
-
-  /**
-   * Most bit offsets one task searches for the next used chunk's start (16 chunks without a
-   * header): beyond that it decodes on to the end of the member instead, so data in which no start
-   * can be found (one huge block) costs a bounded search rather than one per chunk. Runs of stored
-   * blocks are stepped over and cost almost nothing.
-   */
-  private static final long MAX_CASCADE_SEARCH_BITS = 16 * MAX_SEARCH_BITS;
-
-  /**
-   * Returns the first chunk from {@code k} on with a start, or {@link #chunks} when none has or the
-   * search for it grew past {@link #MAX_CASCADE_SEARCH_BITS}.
-   */
-  private int nextStartingChunk(DeflateBlockFinder finder, int k) {
-    long spent = finder.searchedBits();
-    while (k < chunks && startOf(finder, k) < 0) {
-      if (finder.searchedBits() - spent > MAX_CASCADE_SEARCH_BITS) {
-        return chunks;
-      }
-      k++;
-    }
-    return k;
-  }
-
   /**
    * Records a finished task and walks the chain of used chunks as far as results allow: each used
    * chunk's proven end names the next used chunk, whose real window (the last 32 KiB before it)
@@ -697,13 +640,13 @@ final class ParallelGzipInflater {
 
   private void decodeChunk(Piece p, DeflateBlockFinder finder) {
     int k = p.index;
-    long start = startOf(finder, k);
+    long start = chunkStarts.startOf(finder, k);
     if (start < 0) {
       return;
     }
     p.startBit = start;
-    int nextChunk = nextStartingChunk(finder, k + 1);
-    long end = nextChunk < chunks ? startOf(finder, nextChunk) : -1;
+    int nextChunk = chunkStarts.nextStartingChunk(finder, k + 1);
+    long end = nextChunk < chunks ? chunkStarts.startOf(finder, nextChunk) : -1;
     boolean speculative = k > 0;
     CRC32 tail = new CRC32();
     boolean spliceLater = libdeflate;
@@ -828,8 +771,8 @@ final class ParallelGzipInflater {
           return;
         }
         // The guess was not a block boundary: decode on to the next chunk's start.
-        nextChunk = nextStartingChunk(finder, nextChunk + 1);
-        end = nextChunk < chunks ? startOf(finder, nextChunk) : -1;
+        nextChunk = chunkStarts.nextStartingChunk(finder, nextChunk + 1);
+        end = nextChunk < chunks ? chunkStarts.startOf(finder, nextChunk) : -1;
       }
     }
   }
