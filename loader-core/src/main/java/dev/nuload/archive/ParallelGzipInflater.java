@@ -96,29 +96,14 @@ final class ParallelGzipInflater {
 
   private final AtomicInteger spliced = new AtomicInteger();
   private final AtomicLong searchedBits = new AtomicLong();
-  private static final MemorySegment WINDOW_A;
-  private static final MemorySegment WINDOW_B;
-
-  static {
-    Arena a = Arena.global();
-    WINDOW_A = a.allocate(IsalChunkDecoder.WINDOW);
-    WINDOW_B = a.allocate(IsalChunkDecoder.WINDOW);
-    for (int q = 0; q < IsalChunkDecoder.WINDOW; q++) {
-      WINDOW_A.set(JAVA_BYTE, q, (byte) q);
-      WINDOW_B.set(JAVA_BYTE, q, (byte) (q + (q >>> 8) + 1));
-    }
-  }
-
   private final String archive;
+  private final WindowResolver resolver;
   private final MemorySegment file;
   private final long deflateStart;
   private final long chunkBytes;
   private final int chunks;
   private final ExecutorService pool;
   private final int ahead;
-
-  /** The real output before a chunk: its last 32 KiB and how many bytes there were. */
-  private record Window(byte[] bytes, long outputBefore) {}
 
   /**
    * Counters for reports and tests; {@code libdeflate} counts the chunks of which libdeflate
@@ -135,7 +120,7 @@ final class ParallelGzipInflater {
       long searchedBytes) {}
 
   private volatile boolean aborted;
-  private final CompletableFuture<Window>[] windows;
+  private final CompletableFuture<WindowResolver.Window>[] windows;
   private final Piece[] done;
   private int chainAt;
   private final ChunkStarts chunkStarts;
@@ -194,6 +179,7 @@ final class ParallelGzipInflater {
     this.speculativeStep = speculativeStep;
     this.libdeflate = libdeflate && LibdeflateChunkDecoder.usable();
     this.archive = archive;
+    this.resolver = new WindowResolver(archive);
     this.file = file;
     this.deflateStart = deflateStart;
     this.chunkBytes = chunkBytes;
@@ -202,11 +188,11 @@ final class ParallelGzipInflater {
     this.pool = pool;
     this.ahead = Math.max(2, threads * 2);
     @SuppressWarnings("unchecked")
-    CompletableFuture<Window>[] w = new CompletableFuture[chunks];
+    CompletableFuture<WindowResolver.Window>[] w = new CompletableFuture[chunks];
     for (int i = 0; i < chunks; i++) {
       w[i] = new CompletableFuture<>();
     }
-    w[0].complete(new Window(new byte[IsalChunkDecoder.WINDOW], 0));
+    w[0].complete(new WindowResolver.Window(new byte[IsalChunkDecoder.WINDOW], 0));
     this.windows = w;
     this.done = new Piece[chunks];
     this.chunkStarts = new ChunkStarts(deflateStart, chunkBytes, chunks);
@@ -301,7 +287,7 @@ final class ParallelGzipInflater {
           }
           if (p.prefixB != null) {
             if (!p.resolved) {
-              resolve(p, history, total);
+              resolver.resolve(p, history, total);
             }
             speculativeBytes += p.prefixLength;
           }
@@ -309,7 +295,7 @@ final class ParallelGzipInflater {
             throw p.error;
           }
           crc = Crc32Combine.combine(crc, p.crc(), p.length);
-          keepHistory(p, history);
+          WindowResolver.keepHistory(p, history);
           total += p.length;
           handOn(p, sink);
           long reached = Math.min(file.byteSize(), (p.endBit + 7) >>> 3);
@@ -538,57 +524,7 @@ final class ParallelGzipInflater {
   private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
       java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
-  /**
-   * Replaces the stand-in bytes of a speculative chunk with the real window, then computes the CRC
-   * of that part. Only bytes that differ between the two decoders are touched.
-   */
-  private void resolve(Piece p, byte[] history, long before) {
-    CRC32 c = new CRC32();
-    for (int base = 0; base < p.prefixLength; base += BLOCK) {
-      byte[] blk = p.blocks.get(base / BLOCK);
-      int len = Math.min(BLOCK, p.prefixLength - base);
-      int i = 0;
-      while (i < len) {
-        int m = Arrays.mismatch(blk, i, len, p.prefixB, base + i, base + len);
-        if (m < 0) {
-          break;
-        }
-        i += m;
-        // Stand-in bytes come in runs (copies of copies): check the next bytes one by one
-        // before searching again.
-        for (int stop = Math.min(len, i + 256); i < stop; i++) {
-          byte a = blk[i];
-          byte b = p.prefixB[base + i];
-          if (a != b) {
-            int q = standIn(a, b);
-            if (IsalChunkDecoder.WINDOW - q > before) {
-              throw corrupt(
-                  p.startBit >>> 3, "deflate back-reference before the start of the gzip member");
-            }
-            blk[i] = history[q];
-          }
-        }
-      }
-      c.update(blk, 0, len);
-    }
-    p.prefixCrc = c.getValue();
-    p.resolved = true;
-  }
-
-  /** Slides the window: {@code history} ends with the (resolved) output of {@code p}. */
-  private static void keepHistory(Piece p, byte[] history) {
-    int w = history.length;
-    int n = (int) Math.min(p.length, w);
-    System.arraycopy(history, n, history, 0, w - n);
-    System.arraycopy(p.last(n), 0, history, w - n, n);
-  }
-
   // ------------------------------------------------------------------ one chunk
-
-  /** Window position named by a byte that differs between the two stand-in decoders. */
-  static int standIn(byte a, byte b) {
-    return ((((b - a) & 0xff) - 1) << 8) | (a & 0xff);
-  }
 
   /**
    * Records a finished task and walks the chain of used chunks as far as results allow: each used
@@ -611,13 +547,13 @@ final class ParallelGzipInflater {
         }
         return;
       }
-      Window w = windows[chainAt].getNow(null);
-      byte[] real = c.resolvedLast(w.bytes());
+      WindowResolver.Window w = windows[chainAt].getNow(null);
+      byte[] real = WindowResolver.resolvedLast(c, w.bytes());
       for (int i = chainAt + 1; i < c.endChunk; i++) {
         windows[i].completeExceptionally(NOT_USED);
         done[i] = null;
       }
-      windows[c.endChunk].complete(new Window(real, w.outputBefore() + c.length));
+      windows[c.endChunk].complete(new WindowResolver.Window(real, w.outputBefore() + c.length));
       done[chainAt] = null;
       chainAt = c.endChunk;
     }
@@ -662,9 +598,9 @@ final class ParallelGzipInflater {
     // With libdeflate taking the bulk, ISA-L's output comes in small steps: a small buffer.
     try (IsalChunkDecoder a = new IsalChunkDecoder(file, libdeflate ? speculativeStep : BLOCK);
         IsalChunkDecoder b = speculative ? new IsalChunkDecoder(file, speculativeStep) : null) {
-      a.start(start, speculative ? WINDOW_A : null);
+      a.start(start, speculative ? WindowResolver.WINDOW_A : null);
       if (b != null) {
-        b.start(start, WINDOW_B);
+        b.start(start, WindowResolver.WINDOW_B);
       }
       IsalChunkDecoder second = b;
       byte[] prefixB = speculative ? new byte[speculativeStep * 4] : null;
@@ -710,7 +646,8 @@ final class ParallelGzipInflater {
             p.append(a.output(), n);
             if (p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW
                 || a.finished()
-                || useRealWindow(a, second, windowFor(k, p.length >= SPECULATION_LIMIT))) {
+                || WindowResolver.useRealWindow(
+                    a, second, windowFor(k, p.length >= SPECULATION_LIMIT))) {
               // No later byte can come from the stand-in window.
               p.prefixB = prefixB;
               p.prefixLength = (int) p.length;
@@ -837,7 +774,7 @@ final class ParallelGzipInflater {
   /** Stops every task: they return at their next step; none keeps waiting for a window. */
   private void abortAll() {
     aborted = true;
-    for (CompletableFuture<Window> w : windows) {
+    for (CompletableFuture<WindowResolver.Window> w : windows) {
       w.completeExceptionally(NOT_USED);
     }
   }
@@ -846,7 +783,7 @@ final class ParallelGzipInflater {
    * Returns the real window before chunk {@code k} if known, else null; with {@code wait}, waits
    * for it (null when the chunk turns out not to be used).
    */
-  private Window windowFor(int k, boolean wait) {
+  private WindowResolver.Window windowFor(int k, boolean wait) {
     if (!wait) {
       return windows[k].getNow(null);
     }
@@ -860,16 +797,6 @@ final class ParallelGzipInflater {
     }
   }
 
-  /**
-   * Once the real window before a speculative chunk is known, writes the real bytes into ISA-L's
-   * window of the first decoder, so the second can stop at once.
-   *
-   * @return true when the window was replaced.
-   */
-  private static boolean useRealWindow(IsalChunkDecoder a, IsalChunkDecoder second, Window window) {
-    return window != null && a.resolveWindow(second, window.bytes());
-  }
-
   private void finish(Piece p, IsalChunkDecoder second, byte[] prefixB, CRC32 tail) {
     if (second != null) { // still two decoders: the whole piece is prefix
       p.prefixB = prefixB;
@@ -877,12 +804,12 @@ final class ParallelGzipInflater {
     }
     p.tailCrc = tail.getValue();
     p.lastA = p.last((int) Math.min(p.length, IsalChunkDecoder.WINDOW));
-    Window w = p.index > 0 ? windows[p.index].getNow(null) : null;
+    WindowResolver.Window w = p.index > 0 ? windows[p.index].getNow(null) : null;
     if (p.prefixB != null && w != null && p.error == null) {
       // Resolve here, on this pool thread, rather than on the in-order thread. The piece's last
       // bytes were copied first: the chain resolves those itself.
       try {
-        resolve(p, w.bytes(), w.outputBefore());
+        resolver.resolve(p, w.bytes(), w.outputBefore());
       } catch (CorruptArchiveException e) {
         p.resolved = false; // the in-order thread resolves again and reports it
       }

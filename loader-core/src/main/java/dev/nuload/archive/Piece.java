@@ -112,24 +112,4 @@ final class Piece {
     }
     return r;
   }
-
-  /**
-   * Returns the real bytes of the last {@code lastA.length} output positions, given the real window
-   * before the piece; {@code prefixB} tells which of them came from that window.
-   */
-  byte[] resolvedLast(byte[] window) {
-    int n = lastA.length;
-    byte[] r = new byte[IsalChunkDecoder.WINDOW];
-    System.arraycopy(window, n, r, 0, IsalChunkDecoder.WINDOW - n);
-    long base = length - n;
-    for (int i = 0; i < n; i++) {
-      long pos = base + i;
-      byte a = lastA[i];
-      if (pos < prefixLength && prefixB != null && prefixB[(int) pos] != a) {
-        a = window[ParallelGzipInflater.standIn(a, prefixB[(int) pos])];
-      }
-      r[IsalChunkDecoder.WINDOW - n + i] = a;
-    }
-    return r;
-  }
 }
