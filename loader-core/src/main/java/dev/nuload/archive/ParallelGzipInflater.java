@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -77,24 +76,6 @@ final class ParallelGzipInflater {
   private final int speculativeStep;
   private final boolean libdeflate;
 
-  /** libdeflate decoders not in use; each keeps its native buffers between chunks. */
-  private final ConcurrentLinkedQueue<LibdeflateChunkDecoder> spliceDecoders =
-      new ConcurrentLinkedQueue<>();
-
-  private volatile java.nio.channels.FileChannel channel;
-
-  /**
-   * Reads the compressed runs libdeflate decodes from {@code channel}, the file {@code file} maps,
-   * with positional reads instead of through the mapping: the kernel copies them from the page
-   * cache, and most of the mapping's pages are never faulted in, released or unmapped.
-   *
-   * @param channel the archive.
-   */
-  void readFrom(java.nio.channels.FileChannel channel) {
-    this.channel = channel;
-  }
-
-  private final AtomicInteger spliced = new AtomicInteger();
   private final AtomicLong searchedBits = new AtomicLong();
   private final String archive;
   private final WindowResolver resolver;
@@ -175,7 +156,7 @@ final class ParallelGzipInflater {
       boolean libdeflate,
       int speculativeStep) {
     this.maxPieceBytes = maxPieceBytes;
-    this.outBuffers = new OutBufferPool(LibdeflateChunkDecoder.MAX_PREFIX_OUTPUT + maxPieceBytes);
+    this.splicer = new LibdeflateSplicer(file, chunkBytes, maxPieceBytes);
     this.speculativeStep = speculativeStep;
     this.libdeflate = libdeflate && LibdeflateChunkDecoder.usable();
     this.archive = archive;
@@ -220,8 +201,19 @@ final class ParallelGzipInflater {
     }
   }
 
-  /** libdeflate's native output buffers. */
-  private final OutBufferPool outBuffers;
+  /** Decodes the rest of a chunk with libdeflate, into native buffers. */
+  private final LibdeflateSplicer splicer;
+
+  /**
+   * Reads the compressed runs libdeflate decodes from {@code channel}, the file {@code file} maps,
+   * with positional reads instead of through the mapping: the kernel copies them from the page
+   * cache, and most of the mapping's pages are never faulted in, released or unmapped.
+   *
+   * @param channel the archive.
+   */
+  void readFrom(java.nio.channels.FileChannel channel) {
+    splicer.readFrom(channel);
+  }
 
   /**
    * Returns how many native output buffers are allocated and not yet freed (tests: 0 once a run is
@@ -230,7 +222,7 @@ final class ParallelGzipInflater {
    * @return live buffers.
    */
   int nativeBuffersLive() {
-    return outBuffers.live();
+    return splicer.nativeBuffersLive();
   }
 
   /** Output blocks given back by the sink; reused before new ones are allocated. */
@@ -333,10 +325,7 @@ final class ParallelGzipInflater {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-      for (LibdeflateChunkDecoder d; (d = spliceDecoders.poll()) != null; ) {
-        d.close();
-      }
-      outBuffers.close();
+      splicer.close();
     }
   }
 
@@ -436,7 +425,7 @@ final class ParallelGzipInflater {
         dropped,
         speculativeBytes,
         streamedFrom,
-        spliced.get(),
+        splicer.spliced(),
         searchedBits.get() / 8);
   }
 
@@ -588,7 +577,7 @@ final class ParallelGzipInflater {
     boolean spliceLater = libdeflate;
     if (k == 0 && libdeflate && (start & 7) == 0) {
       // The stream's start: no window to wait for.
-      if (splice(p, start, end, nextChunk, new byte[0], tail)) {
+      if (splicer.splice(p, start, end, nextChunk, new byte[0], tail)) {
         finish(p, null, null, tail);
         return;
       }
@@ -684,7 +673,7 @@ final class ParallelGzipInflater {
           long h = a.positionBits();
           if (a.atBlockBoundary() && h != end) {
             seekFrom = -1;
-            if (splice(p, h, end, nextChunk, p.last(IsalChunkDecoder.WINDOW), tail)) {
+            if (splicer.splice(p, h, end, nextChunk, p.last(IsalChunkDecoder.WINDOW), tail)) {
               finish(p, null, prefixB, tail);
               return;
             }
@@ -723,53 +712,6 @@ final class ParallelGzipInflater {
 
   /** Input after which ISA-L stops looking for a block boundary and decodes the chunk itself. */
   private static final int MAX_SEEK_BYTES = 1 << 20;
-
-  /**
-   * Decodes the rest of a chunk, from the proven block boundary {@code from} to {@code end}, with
-   * libdeflate, appending the output to {@code p}.
-   *
-   * @return false, with {@code p} unchanged, when libdeflate did not decode it (bad data, {@code
-   *     end} not a block boundary, too much output): the caller goes on with ISA-L.
-   */
-  private boolean splice(Piece p, long from, long end, int nextChunk, byte[] window, CRC32 tail) {
-    long span = (end < 0 ? 8 * file.byteSize() : end) - from;
-    if (span > 8 * 4 * chunkBytes) {
-      return false; // a run much longer than a chunk (unusual): not copied into one buffer
-    }
-    LibdeflateChunkDecoder d = spliceDecoders.poll();
-    if (d == null) {
-      d = new LibdeflateChunkDecoder(channel);
-    }
-    OutBufferPool.OutBuffer buffer = outBuffers.take();
-    try {
-      LibdeflateChunkDecoder.Outcome o =
-          d.decode(file, window, from, end, maxPieceBytes - p.length, buffer.memory);
-      if (o == LibdeflateChunkDecoder.Outcome.FAILED) {
-        return false;
-      }
-      MemorySegment out = d.output();
-      tail.update(out.asByteBuffer());
-      // The output stays where libdeflate wrote it; the sink reads it from there.
-      p.tail = out;
-      p.tailBuffer = buffer;
-      buffer = null;
-      p.length += out.byteSize();
-      if (o == LibdeflateChunkDecoder.Outcome.AT_END) {
-        p.endBit = end;
-        p.endChunk = nextChunk;
-      } else {
-        p.finished = true;
-        p.endBit = 8 * d.endByte();
-      }
-      spliced.incrementAndGet();
-      return true;
-    } finally {
-      if (buffer != null) {
-        buffer.holders.release();
-      }
-      spliceDecoders.add(d);
-    }
-  }
 
   /** Stops every task: they return at their next step; none keeps waiting for a window. */
   private void abortAll() {
