@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -100,10 +99,7 @@ final class ParallelGzipInflater {
       int libdeflate,
       long searchedBytes) {}
 
-  private volatile boolean aborted;
-  private final CompletableFuture<WindowResolver.Window>[] windows;
-  private final Piece[] done;
-  private int chainAt;
+  private final ChunkChain chain;
   private final ChunkStarts chunkStarts;
   private int used;
   private int dropped;
@@ -168,14 +164,7 @@ final class ParallelGzipInflater {
     this.chunks = (int) Math.max(1, (span + chunkBytes - 1) / chunkBytes);
     this.pool = pool;
     this.ahead = Math.max(2, threads * 2);
-    @SuppressWarnings("unchecked")
-    CompletableFuture<WindowResolver.Window>[] w = new CompletableFuture[chunks];
-    for (int i = 0; i < chunks; i++) {
-      w[i] = new CompletableFuture<>();
-    }
-    w[0].complete(new WindowResolver.Window(new byte[IsalChunkDecoder.WINDOW], 0));
-    this.windows = w;
-    this.done = new Piece[chunks];
+    this.chain = new ChunkChain(chunks);
     this.chunkStarts = new ChunkStarts(deflateStart, chunkBytes, chunks);
   }
 
@@ -274,7 +263,7 @@ final class ParallelGzipInflater {
           }
           used++;
           if (p.oversized) {
-            abortAll(); // the chunks after it are not needed any more
+            chain.abortAll(); // the chunks after it are not needed any more
             return stream(p.startBit, history, total, crc, sink, compressedRead, reported);
           }
           if (p.prefixB != null) {
@@ -308,7 +297,7 @@ final class ParallelGzipInflater {
     } finally {
       // The tasks read the mapped file through raw pointers: wait for every one that started
       // before the caller may unmap it (a cancelled Future does not wait for its task).
-      abortAll();
+      chain.abortAll();
       boolean interrupted = false;
       for (Future<Piece> f : window) {
         while (true) {
@@ -515,42 +504,6 @@ final class ParallelGzipInflater {
 
   // ------------------------------------------------------------------ one chunk
 
-  /**
-   * Records a finished task and walks the chain of used chunks as far as results allow: each used
-   * chunk's proven end names the next used chunk, whose real window (the last 32 KiB before it)
-   * becomes known; chunks skipped over are told they are not used.
-   */
-  private synchronized void completed(Piece p) {
-    if (p.index >= chainAt && !windows[p.index].isCompletedExceptionally()) {
-      done[p.index] = p;
-    }
-    while (chainAt < chunks) {
-      Piece c = done[chainAt];
-      if (c == null) {
-        return;
-      }
-      if (c.error != null || c.finished || c.oversized || c.endChunk < 0) {
-        // The chain ends here: no later chunk is used, so none may wait for its window.
-        for (int i = chainAt + 1; i < chunks; i++) {
-          windows[i].completeExceptionally(NOT_USED);
-        }
-        return;
-      }
-      WindowResolver.Window w = windows[chainAt].getNow(null);
-      byte[] real = WindowResolver.resolvedLast(c, w.bytes());
-      for (int i = chainAt + 1; i < c.endChunk; i++) {
-        windows[i].completeExceptionally(NOT_USED);
-        done[i] = null;
-      }
-      windows[c.endChunk].complete(new WindowResolver.Window(real, w.outputBefore() + c.length));
-      done[chainAt] = null;
-      chainAt = c.endChunk;
-    }
-  }
-
-  private static final Exception NOT_USED =
-      new Exception("chunk start not on the chain", null, false, false) {};
-
   private Piece decodeChunk(int k) {
     Piece p = new Piece(k, freeBlocks);
     DeflateBlockFinder finder = new DeflateBlockFinder(file);
@@ -558,7 +511,7 @@ final class ParallelGzipInflater {
       decodeChunk(p, finder);
     } finally {
       searchedBits.addAndGet(finder.searchedBits());
-      completed(p);
+      chain.completed(p);
     }
     return p;
   }
@@ -601,7 +554,7 @@ final class ParallelGzipInflater {
           second.feedTo(feedEnd);
         }
         while (true) {
-          if (aborted || (speculative && windows[k].isCompletedExceptionally())) {
+          if (chain.aborted() || (speculative && chain.notUsed(k))) {
             p.startBit = -1; // not used: nothing to hand on
             return;
           }
@@ -636,7 +589,7 @@ final class ParallelGzipInflater {
             if (p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW
                 || a.finished()
                 || WindowResolver.useRealWindow(
-                    a, second, windowFor(k, p.length >= SPECULATION_LIMIT))) {
+                    a, second, chain.windowFor(k, p.length >= SPECULATION_LIMIT))) {
               // No later byte can come from the stand-in window.
               p.prefixB = prefixB;
               p.prefixLength = (int) p.length;
@@ -713,32 +666,6 @@ final class ParallelGzipInflater {
   /** Input after which ISA-L stops looking for a block boundary and decodes the chunk itself. */
   private static final int MAX_SEEK_BYTES = 1 << 20;
 
-  /** Stops every task: they return at their next step; none keeps waiting for a window. */
-  private void abortAll() {
-    aborted = true;
-    for (CompletableFuture<WindowResolver.Window> w : windows) {
-      w.completeExceptionally(NOT_USED);
-    }
-  }
-
-  /**
-   * Returns the real window before chunk {@code k} if known, else null; with {@code wait}, waits
-   * for it (null when the chunk turns out not to be used).
-   */
-  private WindowResolver.Window windowFor(int k, boolean wait) {
-    if (!wait) {
-      return windows[k].getNow(null);
-    }
-    try {
-      return windows[k].get();
-    } catch (ExecutionException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
   private void finish(Piece p, IsalChunkDecoder second, byte[] prefixB, CRC32 tail) {
     if (second != null) { // still two decoders: the whole piece is prefix
       p.prefixB = prefixB;
@@ -746,7 +673,7 @@ final class ParallelGzipInflater {
     }
     p.tailCrc = tail.getValue();
     p.lastA = p.last((int) Math.min(p.length, IsalChunkDecoder.WINDOW));
-    WindowResolver.Window w = p.index > 0 ? windows[p.index].getNow(null) : null;
+    WindowResolver.Window w = p.index > 0 ? chain.windowFor(p.index, false) : null;
     if (p.prefixB != null && w != null && p.error == null) {
       // Resolve here, on this pool thread, rather than on the in-order thread. The piece's last
       // bytes were copied first: the chain resolves those itself.
