@@ -277,7 +277,7 @@ final class ParallelGzipInflater {
           handOn(p, sink);
           long reached = Math.min(file.byteSize(), (p.endBit + 7) >>> 3);
           compressedRead.addAndGet(reached - reported);
-          release(reported, reached);
+          MappedPages.release(file, reported, reached);
           reported = reached;
           if (p.error != null) {
             throw p.error;
@@ -370,7 +370,7 @@ final class ParallelGzipInflater {
           d.feedTo(fed);
           if (fed > reported) {
             compressedRead.addAndGet(fed - reported);
-            release(reported, fed);
+            MappedPages.release(file, reported, fed);
             reported = fed;
           }
         }
@@ -412,50 +412,6 @@ final class ParallelGzipInflater {
         streamedFrom,
         splicer.spliced(),
         chunkInflater.searchedBits() / 8);
-  }
-
-  /**
-   * Drops the mapped pages of compressed bytes already used from this process (they stay in the
-   * page cache), so its resident size stays near the chunks in flight instead of growing to the
-   * archive's size.
-   */
-  private void release(long from, long to) {
-    long page = 4096;
-    long a = (from + page - 1) / page * page;
-    long b = to / page * page;
-    if (MADVISE == null || b <= a || file.address() % page != 0) {
-      return;
-    }
-    try {
-      int r = (int) MADVISE.invokeExact(file.asSlice(a, b - a), b - a, MADV_DONTNEED);
-      assert r == 0 || r == -1;
-    } catch (Throwable t) {
-      // advisory only
-    }
-  }
-
-  private static final int MADV_DONTNEED = 4;
-  private static final java.lang.invoke.MethodHandle MADVISE = madvise();
-
-  private static java.lang.invoke.MethodHandle madvise() {
-    try {
-      java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
-      return linker
-          .defaultLookup()
-          .find("madvise")
-          .map(
-              m ->
-                  linker.downcallHandle(
-                      m,
-                      java.lang.foreign.FunctionDescriptor.of(
-                          java.lang.foreign.ValueLayout.JAVA_INT,
-                          java.lang.foreign.ValueLayout.ADDRESS,
-                          java.lang.foreign.ValueLayout.JAVA_LONG,
-                          java.lang.foreign.ValueLayout.JAVA_INT)))
-          .orElse(null);
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   private Piece get(Future<Piece> f) throws InterruptedException {
