@@ -19,7 +19,7 @@ import java.util.zip.DataFormatException;
  * Inflates one gzip member (a single deflate stream, as every official nuScenes {@code .tgz} is) on
  * several threads, and hands the output on in order.
  *
- * <p>How. The compressed bytes are cut into chunks of {@link #chunkBytes}. Each chunk after the
+ * <p>How. The compressed bytes are cut into chunks of {@code chunkBytes}. Each chunk after the
  * first starts at the first dynamic block header found after its nominal start ({@link
  * DeflateBlockFinder}), and its task decodes from there with ISA-L before the data in front of it
  * is known. Back-references into that unknown 32 KiB window are resolved afterwards: the chunk is
@@ -38,6 +38,11 @@ import java.util.zip.DataFormatException;
  * at the next chunk's start (the finder's guess was not a boundary), it simply decodes on through
  * that chunk to the one after, and the guessed chunk's work is dropped. The CRC-32 and length in
  * the gzip trailer are checked over the whole output (per-chunk CRCs combined).
+ *
+ * <p>Where. This class submits the chunk tasks, hands their output on in order and checks the
+ * trailer; {@link ChunkInflater} is the task, {@link ChunkStarts} finds where chunks start, {@link
+ * ChunkChain} links the used chunks and hands each its real window, {@link WindowResolver} replaces
+ * stand-in bytes and {@link LibdeflateSplicer} hands the rest of a chunk to libdeflate.
  */
 final class ParallelGzipInflater {
   /** Shortest dynamic block header accepted as a chunk start (see the class comment). */
@@ -45,6 +50,13 @@ final class ParallelGzipInflater {
 
   /** Output produced per decode step while the two stand-in decoders run side by side. */
   static final int SPECULATIVE_STEP = 64 * 1024;
+
+  /**
+   * Input handed to ISA-L per call while it looks for a block boundary: shorter than the code
+   * tables of nearly every dynamic block header, so the input ends inside the header of nearly
+   * every block and ISA-L stops there ({@link IsalChunkDecoder#atBlockBoundary()}).
+   */
+  static final int SEEK_STEP = 64;
 
   private static final int BLOCK = ChunkPipe.CHUNK;
 
@@ -63,15 +75,6 @@ final class ParallelGzipInflater {
    */
   static final int MAX_PIECE_RATIO = 16;
 
-  private final String archive;
-  private final WindowResolver resolver;
-  private final MemorySegment file;
-  private final long deflateStart;
-  private final long chunkBytes;
-  private final int chunks;
-  private final ExecutorService pool;
-  private final int ahead;
-
   /**
    * Counters for reports and tests; {@code libdeflate} counts the chunks of which libdeflate
    * decoded the part after the first block boundary with a known window; {@code searchedBytes} is
@@ -86,11 +89,27 @@ final class ParallelGzipInflater {
       int libdeflate,
       long searchedBytes) {}
 
+  private final String archive;
+  private final MemorySegment file;
+  private final long deflateStart;
+  private final int chunks;
+  private final ExecutorService pool;
+  private final int ahead;
+
+  /** Output blocks given back by the sink; reused before new ones are allocated. */
+  private final ConcurrentLinkedQueue<byte[]> freeBlocks = new ConcurrentLinkedQueue<>();
+
+  private final WindowResolver resolver;
+
+  /** Decodes the rest of a chunk with libdeflate, into native buffers. */
+  private final LibdeflateSplicer splicer;
+
   private final ChunkChain chain;
   private final ChunkInflater chunkInflater;
   private int used;
   private int dropped;
   private long speculativeBytes;
+  private volatile long streamedFrom = -1;
 
   /**
    * Creates an inflater for the member whose deflate data starts at {@code deflateStart}.
@@ -138,16 +157,15 @@ final class ParallelGzipInflater {
       long maxPieceBytes,
       boolean libdeflate,
       int speculativeStep) {
-    this.splicer = new LibdeflateSplicer(file, chunkBytes, maxPieceBytes);
     this.archive = archive;
-    this.resolver = new WindowResolver(archive);
     this.file = file;
     this.deflateStart = deflateStart;
-    this.chunkBytes = chunkBytes;
     long span = Math.max(1, file.byteSize() - deflateStart);
     this.chunks = (int) Math.max(1, (span + chunkBytes - 1) / chunkBytes);
     this.pool = pool;
     this.ahead = Math.max(2, threads * 2);
+    this.resolver = new WindowResolver(archive);
+    this.splicer = new LibdeflateSplicer(file, chunkBytes, maxPieceBytes);
     this.chain = new ChunkChain(chunks);
     this.chunkInflater =
         new ChunkInflater(
@@ -186,9 +204,6 @@ final class ParallelGzipInflater {
     }
   }
 
-  /** Decodes the rest of a chunk with libdeflate, into native buffers. */
-  private final LibdeflateSplicer splicer;
-
   /**
    * Reads the compressed runs libdeflate decodes from {@code channel}, the file {@code file} maps,
    * with positional reads instead of through the mapping: the kernel copies them from the page
@@ -209,9 +224,6 @@ final class ParallelGzipInflater {
   int nativeBuffersLive() {
     return splicer.nativeBuffersLive();
   }
-
-  /** Output blocks given back by the sink; reused before new ones are allocated. */
-  private final ConcurrentLinkedQueue<byte[]> freeBlocks = new ConcurrentLinkedQueue<>();
 
   /**
    * Returns the queue a sink gives blocks back to.
@@ -396,8 +408,6 @@ final class ParallelGzipInflater {
     }
   }
 
-  private volatile long streamedFrom = -1;
-
   /**
    * Returns what happened to the chunks of the last {@link #run}.
    *
@@ -453,13 +463,6 @@ final class ParallelGzipInflater {
 
   private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
       java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-
-  /**
-   * Input handed to ISA-L per call while it looks for a block boundary: shorter than the code
-   * tables of nearly every dynamic block header, so the input ends inside the header of nearly
-   * every block and ISA-L stops there ({@link IsalChunkDecoder#atBlockBoundary()}).
-   */
-  static final int SEEK_STEP = 64;
 
   private CorruptArchiveException corrupt(long at, String reason) {
     return new CorruptArchiveException(archive, at, null, reason, null);
