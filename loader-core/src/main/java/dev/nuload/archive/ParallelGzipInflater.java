@@ -39,10 +39,11 @@ import java.util.zip.DataFormatException;
  * that chunk to the one after, and the guessed chunk's work is dropped. The CRC-32 and length in
  * the gzip trailer are checked over the whole output (per-chunk CRCs combined).
  *
- * <p>Where. This class submits the chunk tasks, hands their output on in order and checks the
- * trailer; {@link ChunkInflater} is the task, {@link ChunkStarts} finds where chunks start, {@link
- * ChunkChain} links the used chunks and hands each its real window, {@link WindowResolver} replaces
- * stand-in bytes and {@link LibdeflateSplicer} hands the rest of a chunk to libdeflate.
+ * <p>Where. This class submits the chunk tasks and hands their output on in order (or inflates the
+ * rest itself once a chunk is over the cap); {@link ChunkInflater} is the task, {@link ChunkStarts}
+ * finds where chunks start, {@link ChunkChain} links the used chunks and hands each its real
+ * window, {@link WindowResolver} replaces stand-in bytes, {@link LibdeflateSplicer} hands the rest
+ * of a chunk to libdeflate and {@link GzipTrailer} checks the trailer.
  */
 final class ParallelGzipInflater {
   /** Shortest dynamic block header accepted as a chunk start (see the class comment). */
@@ -295,7 +296,7 @@ final class ParallelGzipInflater {
             throw p.error;
           }
           if (p.finished) {
-            return checkTrailer((p.endBit + 7) >>> 3, crc, total);
+            return GzipTrailer.check(archive, file, (p.endBit + 7) >>> 3, crc, total);
           }
           expect = p.endBit;
         } finally {
@@ -404,7 +405,8 @@ final class ParallelGzipInflater {
         }
       }
       long end = (d.positionBits() + 7) >>> 3;
-      return checkTrailer(end, Crc32Combine.combine(crc, c.getValue(), produced), total + produced);
+      return GzipTrailer.check(
+          archive, file, end, Crc32Combine.combine(crc, c.getValue(), produced), total + produced);
     }
   }
 
@@ -437,32 +439,6 @@ final class ParallelGzipInflater {
       throw new IllegalStateException(e.getCause());
     }
   }
-
-  private long checkTrailer(long at, long crc, long total) {
-    if (at + 8 > file.byteSize()) {
-      throw corrupt(at, "truncated gzip trailer");
-    }
-    long storedCrc = le32(at);
-    long storedSize = le32(at + 4);
-    if (storedCrc != crc) {
-      throw corrupt(
-          at,
-          String.format(
-              "gzip CRC mismatch in the member starting at byte 0 (stored %08x, computed %08x)",
-              storedCrc, crc));
-    }
-    if (storedSize != (total & 0xFFFFFFFFL)) {
-      throw corrupt(at, "gzip length mismatch in the member starting at byte 0");
-    }
-    return at + 8;
-  }
-
-  private long le32(long at) {
-    return file.get(LE_INT, at) & 0xFFFFFFFFL;
-  }
-
-  private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
-      java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
   private CorruptArchiveException corrupt(long at, String reason) {
     return new CorruptArchiveException(archive, at, null, reason, null);
