@@ -208,9 +208,9 @@ final class IsalChunkDecoder implements AutoCloseable {
 
   /**
    * Replaces this decoder's window with real bytes, where this decoder and {@code other} started at
-   * the same point with the two stand-in windows of {@link ParallelGzipInflater}: every byte of
-   * ISA-L's window (its copy of the recent output, including output decoded but not yet handed out)
-   * that differs between the two came from the stand-in and is replaced by the real window byte it
+   * the same point with the two stand-in windows of {@link WindowResolver}: every byte of ISA-L's
+   * window (its copy of the recent output, including output decoded but not yet handed out) that
+   * differs between the two came from the stand-in and is replaced by the real window byte it
    * names. Afterwards this decoder's output is real and {@code other} is not needed.
    *
    * @param other the decoder with the second stand-in window, at the same position.
@@ -234,7 +234,7 @@ final class IsalChunkDecoder implements AutoCloseable {
       byte a = state.get(JAVA_BYTE, at + i);
       byte b = other.state.get(JAVA_BYTE, at + i);
       if (a != b) {
-        state.set(JAVA_BYTE, at + i, window[ParallelGzipInflater.standIn(a, b)]);
+        state.set(JAVA_BYTE, at + i, window[WindowResolver.standIn(a, b)]);
       }
     }
     return true;

@@ -5,19 +5,13 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
-import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 
@@ -25,7 +19,7 @@ import java.util.zip.DataFormatException;
  * Inflates one gzip member (a single deflate stream, as every official nuScenes {@code .tgz} is) on
  * several threads, and hands the output on in order.
  *
- * <p>How. The compressed bytes are cut into chunks of {@link #chunkBytes}. Each chunk after the
+ * <p>How. The compressed bytes are cut into chunks of {@code chunkBytes}. Each chunk after the
  * first starts at the first dynamic block header found after its nominal start ({@link
  * DeflateBlockFinder}), and its task decodes from there with ISA-L before the data in front of it
  * is known. Back-references into that unknown 32 KiB window are resolved afterwards: the chunk is
@@ -44,6 +38,12 @@ import java.util.zip.DataFormatException;
  * at the next chunk's start (the finder's guess was not a boundary), it simply decodes on through
  * that chunk to the one after, and the guessed chunk's work is dropped. The CRC-32 and length in
  * the gzip trailer are checked over the whole output (per-chunk CRCs combined).
+ *
+ * <p>Where. This class submits the chunk tasks and hands their output on in order (or inflates the
+ * rest itself once a chunk is over the cap); {@link ChunkInflater} is the task, {@link ChunkStarts}
+ * finds where chunks start, {@link ChunkChain} links the used chunks and hands each its real
+ * window, {@link WindowResolver} replaces stand-in bytes, {@link LibdeflateSplicer} hands the rest
+ * of a chunk to libdeflate and {@link GzipTrailer} checks the trailer.
  */
 final class ParallelGzipInflater {
   /** Shortest dynamic block header accepted as a chunk start (see the class comment). */
@@ -53,11 +53,11 @@ final class ParallelGzipInflater {
   static final int SPECULATIVE_STEP = 64 * 1024;
 
   /**
-   * Output after which a chunk whose output still depends on the stand-in window waits for the real
-   * window instead of decoding twice on (that happens in data full of long back-reference chains,
-   * such as lidar point files); while it waits, its core is free for the tar parser and writers.
+   * Input handed to ISA-L per call while it looks for a block boundary: shorter than the code
+   * tables of nearly every dynamic block header, so the input ends inside the header of nearly
+   * every block and ISA-L stops there ({@link IsalChunkDecoder#atBlockBoundary()}).
    */
-  private static final int SPECULATION_LIMIT = 256 * 1024;
+  static final int SEEK_STEP = 64;
 
   private static final int BLOCK = ChunkPipe.CHUNK;
 
@@ -76,53 +76,6 @@ final class ParallelGzipInflater {
    */
   static final int MAX_PIECE_RATIO = 16;
 
-  private final long maxPieceBytes;
-  private final int speculativeStep;
-  private final boolean libdeflate;
-
-  /** libdeflate decoders not in use; each keeps its native buffers between chunks. */
-  private final ConcurrentLinkedQueue<LibdeflateChunkDecoder> spliceDecoders =
-      new ConcurrentLinkedQueue<>();
-
-  private volatile java.nio.channels.FileChannel channel;
-
-  /**
-   * Reads the compressed runs libdeflate decodes from {@code channel}, the file {@code file} maps,
-   * with positional reads instead of through the mapping: the kernel copies them from the page
-   * cache, and most of the mapping's pages are never faulted in, released or unmapped.
-   *
-   * @param channel the archive.
-   */
-  void readFrom(java.nio.channels.FileChannel channel) {
-    this.channel = channel;
-  }
-
-  private final AtomicInteger spliced = new AtomicInteger();
-  private final AtomicLong searchedBits = new AtomicLong();
-  private static final MemorySegment WINDOW_A;
-  private static final MemorySegment WINDOW_B;
-
-  static {
-    Arena a = Arena.global();
-    WINDOW_A = a.allocate(IsalChunkDecoder.WINDOW);
-    WINDOW_B = a.allocate(IsalChunkDecoder.WINDOW);
-    for (int q = 0; q < IsalChunkDecoder.WINDOW; q++) {
-      WINDOW_A.set(JAVA_BYTE, q, (byte) q);
-      WINDOW_B.set(JAVA_BYTE, q, (byte) (q + (q >>> 8) + 1));
-    }
-  }
-
-  private final String archive;
-  private final MemorySegment file;
-  private final long deflateStart;
-  private final long chunkBytes;
-  private final int chunks;
-  private final ExecutorService pool;
-  private final int ahead;
-
-  /** The real output before a chunk: its last 32 KiB and how many bytes there were. */
-  private record Window(byte[] bytes, long outputBefore) {}
-
   /**
    * Counters for reports and tests; {@code libdeflate} counts the chunks of which libdeflate
    * decoded the part after the first block boundary with a known window; {@code searchedBytes} is
@@ -137,14 +90,27 @@ final class ParallelGzipInflater {
       int libdeflate,
       long searchedBytes) {}
 
-  private volatile boolean aborted;
-  private final CompletableFuture<Window>[] windows;
-  private final Piece[] done;
-  private int chainAt;
-  private final AtomicLongArray starts;
+  private final String archive;
+  private final MemorySegment file;
+  private final long deflateStart;
+  private final int chunks;
+  private final ExecutorService pool;
+  private final int ahead;
+
+  /** Output blocks given back by the sink; reused before new ones are allocated. */
+  private final ConcurrentLinkedQueue<byte[]> freeBlocks = new ConcurrentLinkedQueue<>();
+
+  private final WindowResolver resolver;
+
+  /** Decodes the rest of a chunk with libdeflate, into native buffers. */
+  private final LibdeflateSplicer splicer;
+
+  private final ChunkChain chain;
+  private final ChunkInflater chunkInflater;
   private int used;
   private int dropped;
   private long speculativeBytes;
+  private volatile long streamedFrom = -1;
 
   /**
    * Creates an inflater for the member whose deflate data starts at {@code deflateStart}.
@@ -192,29 +158,29 @@ final class ParallelGzipInflater {
       long maxPieceBytes,
       boolean libdeflate,
       int speculativeStep) {
-    this.maxPieceBytes = maxPieceBytes;
-    this.speculativeStep = speculativeStep;
-    this.libdeflate = libdeflate && LibdeflateChunkDecoder.usable();
     this.archive = archive;
     this.file = file;
     this.deflateStart = deflateStart;
-    this.chunkBytes = chunkBytes;
     long span = Math.max(1, file.byteSize() - deflateStart);
     this.chunks = (int) Math.max(1, (span + chunkBytes - 1) / chunkBytes);
     this.pool = pool;
     this.ahead = Math.max(2, threads * 2);
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Window>[] w = new CompletableFuture[chunks];
-    for (int i = 0; i < chunks; i++) {
-      w[i] = new CompletableFuture<>();
-    }
-    w[0].complete(new Window(new byte[IsalChunkDecoder.WINDOW], 0));
-    this.windows = w;
-    this.done = new Piece[chunks];
-    this.starts = new AtomicLongArray(chunks);
-    for (int i = 0; i < chunks; i++) {
-      starts.set(i, UNKNOWN);
-    }
+    this.resolver = new WindowResolver(archive);
+    this.splicer = new LibdeflateSplicer(file, chunkBytes, maxPieceBytes);
+    this.chain = new ChunkChain(chunks);
+    this.chunkInflater =
+        new ChunkInflater(
+            archive,
+            file,
+            chunks,
+            maxPieceBytes,
+            libdeflate && LibdeflateChunkDecoder.usable(),
+            speculativeStep,
+            freeBlocks,
+            new ChunkStarts(deflateStart, chunkBytes, chunks),
+            chain,
+            resolver,
+            splicer);
   }
 
   /**
@@ -240,24 +206,15 @@ final class ParallelGzipInflater {
   }
 
   /**
-   * A native buffer libdeflate decodes a chunk into. The chunk's output is handed to the sink from
-   * there, in slices, without a copy into the Java heap; the buffer goes back to the pool when the
-   * piece and every slice have let go of it, or is freed once this inflater is done.
+   * Reads the compressed runs libdeflate decodes from {@code channel}, the file {@code file} maps,
+   * with positional reads instead of through the mapping: the kernel copies them from the page
+   * cache, and most of the mapping's pages are never faulted in, released or unmapped.
+   *
+   * @param channel the archive.
    */
-  private static final class OutBuffer {
-    final MemorySegment memory;
-
-    /** The piece and the slices handed on; set when the buffer is taken from the pool. */
-    RefCount holders;
-
-    OutBuffer(MemorySegment memory) {
-      this.memory = memory;
-    }
+  void readFrom(java.nio.channels.FileChannel channel) {
+    splicer.readFrom(channel);
   }
-
-  private final ConcurrentLinkedQueue<OutBuffer> outBuffers = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger outAllocated = new AtomicInteger();
-  private volatile boolean outClosed;
 
   /**
    * Returns how many native output buffers are allocated and not yet freed (tests: 0 once a run is
@@ -266,49 +223,8 @@ final class ParallelGzipInflater {
    * @return live buffers.
    */
   int nativeBuffersLive() {
-    return outAllocated.get();
+    return splicer.nativeBuffersLive();
   }
-
-  private void free(OutBuffer b) {
-    LibdeflateChunkDecoder.freeMemory(b.memory);
-    outAllocated.decrementAndGet();
-  }
-
-  private OutBuffer takeOut() {
-    OutBuffer b = outBuffers.poll();
-    if (b == null) {
-      b = new OutBuffer(LibdeflateChunkDecoder.allocate(outCapacity()));
-      outAllocated.incrementAndGet();
-    }
-    OutBuffer taken = b;
-    b.holders = new RefCount(() -> giveBack(taken));
-    return b;
-  }
-
-  private long outCapacity() {
-    return LibdeflateChunkDecoder.MAX_PREFIX_OUTPUT + maxPieceBytes;
-  }
-
-  private void giveBack(OutBuffer b) {
-    if (!outClosed) {
-      outBuffers.add(b);
-      if (!outClosed || !outBuffers.remove(b)) {
-        return; // pooled (or freed by closeOutBuffers, which took it from the pool)
-      }
-    }
-    free(b);
-  }
-
-  /** Frees the pooled buffers; those still held by slices are freed when released. */
-  private void closeOutBuffers() {
-    outClosed = true;
-    for (OutBuffer b; (b = outBuffers.poll()) != null; ) {
-      free(b);
-    }
-  }
-
-  /** Output blocks given back by the sink; reused before new ones are allocated. */
-  private final ConcurrentLinkedQueue<byte[]> freeBlocks = new ConcurrentLinkedQueue<>();
 
   /**
    * Returns the queue a sink gives blocks back to.
@@ -341,7 +257,7 @@ final class ParallelGzipInflater {
       while (true) {
         while (next < chunks && window.size() < ahead) {
           int k = next++;
-          window.add(pool.submit(() -> decodeChunk(k)));
+          window.add(pool.submit(() -> chunkInflater.decodeChunk(k)));
         }
         if (window.isEmpty()) {
           throw new IllegalStateException(archive + ": no chunk starts at bit " + expect);
@@ -356,12 +272,12 @@ final class ParallelGzipInflater {
           }
           used++;
           if (p.oversized) {
-            abortAll(); // the chunks after it are not needed any more
+            chain.abortAll(); // the chunks after it are not needed any more
             return stream(p.startBit, history, total, crc, sink, compressedRead, reported);
           }
           if (p.prefixB != null) {
             if (!p.resolved) {
-              resolve(p, history, total);
+              resolver.resolve(p, history, total);
             }
             speculativeBytes += p.prefixLength;
           }
@@ -369,18 +285,18 @@ final class ParallelGzipInflater {
             throw p.error;
           }
           crc = Crc32Combine.combine(crc, p.crc(), p.length);
-          keepHistory(p, history);
+          WindowResolver.keepHistory(p, history);
           total += p.length;
           handOn(p, sink);
           long reached = Math.min(file.byteSize(), (p.endBit + 7) >>> 3);
           compressedRead.addAndGet(reached - reported);
-          release(reported, reached);
+          MappedPages.release(file, reported, reached);
           reported = reached;
           if (p.error != null) {
             throw p.error;
           }
           if (p.finished) {
-            return checkTrailer((p.endBit + 7) >>> 3, crc, total);
+            return GzipTrailer.check(archive, file, (p.endBit + 7) >>> 3, crc, total);
           }
           expect = p.endBit;
         } finally {
@@ -390,7 +306,7 @@ final class ParallelGzipInflater {
     } finally {
       // The tasks read the mapped file through raw pointers: wait for every one that started
       // before the caller may unmap it (a cancelled Future does not wait for its task).
-      abortAll();
+      chain.abortAll();
       boolean interrupted = false;
       for (Future<Piece> f : window) {
         while (true) {
@@ -407,10 +323,7 @@ final class ParallelGzipInflater {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-      for (LibdeflateChunkDecoder d; (d = spliceDecoders.poll()) != null; ) {
-        d.close();
-      }
-      closeOutBuffers();
+      splicer.close();
     }
   }
 
@@ -425,7 +338,7 @@ final class ParallelGzipInflater {
       sink.accept(p.blocks.get(i), len);
     }
     if (p.tail != null) {
-      OutBuffer b = p.tailBuffer;
+      OutBufferPool.OutBuffer b = p.tailBuffer;
       for (long off = 0; off < p.tail.byteSize(); off += BLOCK) {
         b.holders.retain();
         sink.acceptNative(
@@ -470,7 +383,7 @@ final class ParallelGzipInflater {
           d.feedTo(fed);
           if (fed > reported) {
             compressedRead.addAndGet(fed - reported);
-            release(reported, fed);
+            MappedPages.release(file, reported, fed);
             reported = fed;
           }
         }
@@ -492,11 +405,10 @@ final class ParallelGzipInflater {
         }
       }
       long end = (d.positionBits() + 7) >>> 3;
-      return checkTrailer(end, Crc32Combine.combine(crc, c.getValue(), produced), total + produced);
+      return GzipTrailer.check(
+          archive, file, end, Crc32Combine.combine(crc, c.getValue(), produced), total + produced);
     }
   }
-
-  private volatile long streamedFrom = -1;
 
   /**
    * Returns what happened to the chunks of the last {@link #run}.
@@ -510,52 +422,8 @@ final class ParallelGzipInflater {
         dropped,
         speculativeBytes,
         streamedFrom,
-        spliced.get(),
-        searchedBits.get() / 8);
-  }
-
-  /**
-   * Drops the mapped pages of compressed bytes already used from this process (they stay in the
-   * page cache), so its resident size stays near the chunks in flight instead of growing to the
-   * archive's size.
-   */
-  private void release(long from, long to) {
-    long page = 4096;
-    long a = (from + page - 1) / page * page;
-    long b = to / page * page;
-    if (MADVISE == null || b <= a || file.address() % page != 0) {
-      return;
-    }
-    try {
-      int r = (int) MADVISE.invokeExact(file.asSlice(a, b - a), b - a, MADV_DONTNEED);
-      assert r == 0 || r == -1;
-    } catch (Throwable t) {
-      // advisory only
-    }
-  }
-
-  private static final int MADV_DONTNEED = 4;
-  private static final java.lang.invoke.MethodHandle MADVISE = madvise();
-
-  private static java.lang.invoke.MethodHandle madvise() {
-    try {
-      java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
-      return linker
-          .defaultLookup()
-          .find("madvise")
-          .map(
-              m ->
-                  linker.downcallHandle(
-                      m,
-                      java.lang.foreign.FunctionDescriptor.of(
-                          java.lang.foreign.ValueLayout.JAVA_INT,
-                          java.lang.foreign.ValueLayout.ADDRESS,
-                          java.lang.foreign.ValueLayout.JAVA_LONG,
-                          java.lang.foreign.ValueLayout.JAVA_INT)))
-          .orElse(null);
-    } catch (RuntimeException e) {
-      return null;
-    }
+        splicer.spliced(),
+        chunkInflater.searchedBits() / 8);
   }
 
   private Piece get(Future<Piece> f) throws InterruptedException {
@@ -569,557 +437,6 @@ final class ParallelGzipInflater {
         throw err;
       }
       throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  private long checkTrailer(long at, long crc, long total) {
-    if (at + 8 > file.byteSize()) {
-      throw corrupt(at, "truncated gzip trailer");
-    }
-    long storedCrc = le32(at);
-    long storedSize = le32(at + 4);
-    if (storedCrc != crc) {
-      throw corrupt(
-          at,
-          String.format(
-              "gzip CRC mismatch in the member starting at byte 0 (stored %08x, computed %08x)",
-              storedCrc, crc));
-    }
-    if (storedSize != (total & 0xFFFFFFFFL)) {
-      throw corrupt(at, "gzip length mismatch in the member starting at byte 0");
-    }
-    return at + 8;
-  }
-
-  private long le32(long at) {
-    return file.get(LE_INT, at) & 0xFFFFFFFFL;
-  }
-
-  private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
-      java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-
-  /**
-   * Replaces the stand-in bytes of a speculative chunk with the real window, then computes the CRC
-   * of that part. Only bytes that differ between the two decoders are touched.
-   */
-  private void resolve(Piece p, byte[] history, long before) {
-    CRC32 c = new CRC32();
-    for (int base = 0; base < p.prefixLength; base += BLOCK) {
-      byte[] blk = p.blocks.get(base / BLOCK);
-      int len = Math.min(BLOCK, p.prefixLength - base);
-      int i = 0;
-      while (i < len) {
-        int m = Arrays.mismatch(blk, i, len, p.prefixB, base + i, base + len);
-        if (m < 0) {
-          break;
-        }
-        i += m;
-        // Stand-in bytes come in runs (copies of copies): check the next bytes one by one
-        // before searching again.
-        for (int stop = Math.min(len, i + 256); i < stop; i++) {
-          byte a = blk[i];
-          byte b = p.prefixB[base + i];
-          if (a != b) {
-            int q = standIn(a, b);
-            if (IsalChunkDecoder.WINDOW - q > before) {
-              throw corrupt(
-                  p.startBit >>> 3, "deflate back-reference before the start of the gzip member");
-            }
-            blk[i] = history[q];
-          }
-        }
-      }
-      c.update(blk, 0, len);
-    }
-    p.prefixCrc = c.getValue();
-    p.resolved = true;
-  }
-
-  /** Slides the window: {@code history} ends with the (resolved) output of {@code p}. */
-  private static void keepHistory(Piece p, byte[] history) {
-    int w = history.length;
-    int n = (int) Math.min(p.length, w);
-    System.arraycopy(history, n, history, 0, w - n);
-    System.arraycopy(p.last(n), 0, history, w - n, n);
-  }
-
-  // ------------------------------------------------------------------ one chunk
-
-  /** The decoded output of one task, from a start bit to a proven end bit. */
-  private static final class Piece {
-    final int index;
-    long startBit = -1;
-    long endBit;
-    int endChunk = -1;
-    boolean finished;
-    final List<byte[]> blocks = new ArrayList<>();
-    final Queue<byte[]> free;
-    long length;
-    byte[] prefixB;
-    int prefixLength;
-    long prefixCrc;
-    long tailCrc;
-    byte[] lastA;
-    volatile boolean resolved;
-    boolean oversized;
-    CorruptArchiveException error;
-
-    /** Output libdeflate decoded after the heap blocks, in {@link #tailBuffer}; or null. */
-    MemorySegment tail;
-
-    OutBuffer tailBuffer;
-
-    Piece(int index, Queue<byte[]> free) {
-      this.index = index;
-      this.free = free;
-    }
-
-    /** Drops the output: this chunk is inflated again, streaming, on the in-order thread. */
-    void oversized() {
-      oversized = true;
-      blocks.clear();
-      releaseTail();
-      length = 0;
-      prefixB = null;
-      prefixLength = 0;
-    }
-
-    /** Bytes of output in the heap blocks (the rest is {@link #tail}). */
-    long heapLength() {
-      return tail == null ? length : length - tail.byteSize();
-    }
-
-    /** Lets go of the native output (idempotent); slices handed on keep it until released. */
-    void releaseTail() {
-      if (tailBuffer != null) {
-        OutBuffer b = tailBuffer;
-        tailBuffer = null;
-        b.holders.release();
-      }
-    }
-
-    long crc() {
-      if (prefixB == null) {
-        return tailCrc;
-      }
-      return Crc32Combine.combine(prefixCrc, tailCrc, length - prefixLength);
-    }
-
-    void append(MemorySegment src, int n) {
-      if (tail != null) {
-        throw new IllegalStateException("output appended after the native tail");
-      }
-      int done = 0;
-      while (done < n) {
-        int off = (int) (length % BLOCK);
-        if (off == 0) {
-          byte[] b = free.poll();
-          blocks.add(b != null && b.length == BLOCK ? b : new byte[BLOCK]);
-        }
-        byte[] blk = blocks.get(blocks.size() - 1);
-        int k = Math.min(n - done, BLOCK - off);
-        MemorySegment.copy(src, JAVA_BYTE, done, blk, off, k);
-        done += k;
-        length += k;
-      }
-    }
-
-    /** Copies the last {@code n} output bytes (as decoded, stand-ins unresolved). */
-    byte[] last(int n) {
-      byte[] r = new byte[n];
-      long from = length - n;
-      int copied = 0;
-      if (tail != null) {
-        int fromTail = (int) Math.min(n, tail.byteSize());
-        MemorySegment.copy(tail, JAVA_BYTE, tail.byteSize() - fromTail, r, n - fromTail, fromTail);
-        n -= fromTail;
-      }
-      while (copied < n) {
-        long at = from + copied;
-        byte[] blk = blocks.get((int) (at / BLOCK));
-        int off = (int) (at % BLOCK);
-        int k = Math.min(n - copied, BLOCK - off);
-        System.arraycopy(blk, off, r, copied, k);
-        copied += k;
-      }
-      return r;
-    }
-
-    /**
-     * Returns the real bytes of the last {@code lastA.length} output positions, given the real
-     * window before the piece; {@code prefixB} tells which of them came from that window.
-     */
-    byte[] resolvedLast(byte[] window) {
-      int n = lastA.length;
-      byte[] r = new byte[IsalChunkDecoder.WINDOW];
-      System.arraycopy(window, n, r, 0, IsalChunkDecoder.WINDOW - n);
-      long base = length - n;
-      for (int i = 0; i < n; i++) {
-        long pos = base + i;
-        byte a = lastA[i];
-        if (pos < prefixLength && prefixB != null && prefixB[(int) pos] != a) {
-          a = window[standIn(a, prefixB[(int) pos])];
-        }
-        r[IsalChunkDecoder.WINDOW - n + i] = a;
-      }
-      return r;
-    }
-  }
-
-  /** Window position named by a byte that differs between the two stand-in decoders. */
-  static int standIn(byte a, byte b) {
-    return ((((b - a) & 0xff) - 1) << 8) | (a & 0xff);
-  }
-
-  private long nominal(int k) {
-    return deflateStart + k * chunkBytes;
-  }
-
-  /**
-   * Returns the start bit of chunk {@code k}, or -1 when no header was found in its range. Each is
-   * searched once: the task of chunk k and the task before it both need it.
-   */
-  private long startOf(DeflateBlockFinder finder, int k) {
-    if (k == 0) {
-      return deflateStart * 8;
-    }
-    long known = starts.get(k);
-    if (known != UNKNOWN) {
-      return known;
-    }
-    long found = finder.find(nominal(k) * 8, nominal(k + 1) * 8, MIN_HEADER_BITS, MAX_SEARCH_BITS);
-    starts.set(k, found);
-    return found;
-  }
-
-  private static final long UNKNOWN = -2;
-
-  /**
-   * Most bit offsets searched for one chunk's start: 1 MiB of compressed data. Every common
-   * compressor writes a block header far more often (zlib about every 16 K symbols, libdeflate
-   * every 300 KB of output or less); a chunk without one in range is simply not used.
-   */
-  static final long MAX_SEARCH_BITS = 8L << 20;
-
-  /**
-   * Most bit offsets one task searches for the next used chunk's start (16 chunks without a
-   * header): beyond that it decodes on to the end of the member instead, so data in which no start
-   * can be found (one huge block) costs a bounded search rather than one per chunk. Runs of stored
-   * blocks are stepped over and cost almost nothing.
-   */
-  private static final long MAX_CASCADE_SEARCH_BITS = 16 * MAX_SEARCH_BITS;
-
-  /**
-   * Returns the first chunk from {@code k} on with a start, or {@link #chunks} when none has or the
-   * search for it grew past {@link #MAX_CASCADE_SEARCH_BITS}.
-   */
-  private int nextStartingChunk(DeflateBlockFinder finder, int k) {
-    long spent = finder.searchedBits();
-    while (k < chunks && startOf(finder, k) < 0) {
-      if (finder.searchedBits() - spent > MAX_CASCADE_SEARCH_BITS) {
-        return chunks;
-      }
-      k++;
-    }
-    return k;
-  }
-
-  /**
-   * Records a finished task and walks the chain of used chunks as far as results allow: each used
-   * chunk's proven end names the next used chunk, whose real window (the last 32 KiB before it)
-   * becomes known; chunks skipped over are told they are not used.
-   */
-  private synchronized void completed(Piece p) {
-    if (p.index >= chainAt && !windows[p.index].isCompletedExceptionally()) {
-      done[p.index] = p;
-    }
-    while (chainAt < chunks) {
-      Piece c = done[chainAt];
-      if (c == null) {
-        return;
-      }
-      if (c.error != null || c.finished || c.oversized || c.endChunk < 0) {
-        // The chain ends here: no later chunk is used, so none may wait for its window.
-        for (int i = chainAt + 1; i < chunks; i++) {
-          windows[i].completeExceptionally(NOT_USED);
-        }
-        return;
-      }
-      Window w = windows[chainAt].getNow(null);
-      byte[] real = c.resolvedLast(w.bytes());
-      for (int i = chainAt + 1; i < c.endChunk; i++) {
-        windows[i].completeExceptionally(NOT_USED);
-        done[i] = null;
-      }
-      windows[c.endChunk].complete(new Window(real, w.outputBefore() + c.length));
-      done[chainAt] = null;
-      chainAt = c.endChunk;
-    }
-  }
-
-  private static final Exception NOT_USED =
-      new Exception("chunk start not on the chain", null, false, false) {};
-
-  private Piece decodeChunk(int k) {
-    Piece p = new Piece(k, freeBlocks);
-    DeflateBlockFinder finder = new DeflateBlockFinder(file);
-    try {
-      decodeChunk(p, finder);
-    } finally {
-      searchedBits.addAndGet(finder.searchedBits());
-      completed(p);
-    }
-    return p;
-  }
-
-  private void decodeChunk(Piece p, DeflateBlockFinder finder) {
-    int k = p.index;
-    long start = startOf(finder, k);
-    if (start < 0) {
-      return;
-    }
-    p.startBit = start;
-    int nextChunk = nextStartingChunk(finder, k + 1);
-    long end = nextChunk < chunks ? startOf(finder, nextChunk) : -1;
-    boolean speculative = k > 0;
-    CRC32 tail = new CRC32();
-    boolean spliceLater = libdeflate;
-    if (k == 0 && libdeflate && (start & 7) == 0) {
-      // The stream's start: no window to wait for.
-      if (splice(p, start, end, nextChunk, new byte[0], tail)) {
-        finish(p, null, null, tail);
-        return;
-      }
-      spliceLater = false; // the ISA-L decoder below finds out why
-    }
-    long seekFrom = -1; // input byte where ISA-L began to look for a block boundary, step by step
-    // With libdeflate taking the bulk, ISA-L's output comes in small steps: a small buffer.
-    try (IsalChunkDecoder a = new IsalChunkDecoder(file, libdeflate ? speculativeStep : BLOCK);
-        IsalChunkDecoder b = speculative ? new IsalChunkDecoder(file, speculativeStep) : null) {
-      a.start(start, speculative ? WINDOW_A : null);
-      if (b != null) {
-        b.start(start, WINDOW_B);
-      }
-      IsalChunkDecoder second = b;
-      byte[] prefixB = speculative ? new byte[speculativeStep * 4] : null;
-      long lastDiff = -1;
-      while (true) {
-        long feedEnd = end < 0 ? file.byteSize() : ((end + 7) >>> 3) + 8;
-        a.feedTo(seekFrom < 0 ? feedEnd : Math.min(feedEnd, a.fedEnd() + SEEK_STEP));
-        if (second != null) {
-          second.feedTo(feedEnd);
-        }
-        while (true) {
-          if (aborted || (speculative && windows[k].isCompletedExceptionally())) {
-            p.startBit = -1; // not used: nothing to hand on
-            return;
-          }
-          int n;
-          try {
-            n = a.inflate(second != null ? speculativeStep : BLOCK);
-            if (second != null && second.inflate(speculativeStep) != n) {
-              throw new IllegalStateException("stand-in decoders disagree on output length");
-            }
-          } catch (DataFormatException e) {
-            p.error = corrupt(a.positionBits() >>> 3, "bad deflate data: " + e.getMessage());
-            p.endBit = a.positionBits();
-            finish(p, second, prefixB, tail);
-            return;
-          }
-          if (second != null) {
-            long base = p.length;
-            if (base + n > prefixB.length) {
-              prefixB = Arrays.copyOf(prefixB, (int) Math.max(prefixB.length * 2L, base + n));
-            }
-            MemorySegment.copy(second.output(), JAVA_BYTE, 0, prefixB, (int) base, n);
-            long mis = MemorySegment.mismatch(a.output(), 0, n, second.output(), 0, n);
-            if (mis >= 0) {
-              for (int i = n - 1; i >= mis; i--) {
-                if (a.output().get(JAVA_BYTE, i) != second.output().get(JAVA_BYTE, i)) {
-                  lastDiff = base + i;
-                  break;
-                }
-              }
-            }
-            p.append(a.output(), n);
-            if (p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW
-                || a.finished()
-                || useRealWindow(a, second, windowFor(k, p.length >= SPECULATION_LIMIT))) {
-              // No later byte can come from the stand-in window.
-              p.prefixB = prefixB;
-              p.prefixLength = (int) p.length;
-              second = null; // closed with b below
-            }
-          } else if (n > 0) {
-            tail.update(a.output().asSlice(0, n).asByteBuffer());
-            p.append(a.output(), n);
-          }
-          if (spliceLater
-              && second == null
-              && p.length - (lastDiff + 1) >= IsalChunkDecoder.WINDOW) {
-            // The last 32 KiB are real: from here ISA-L gets its input in small steps until it
-            // stops inside a block header, and libdeflate decodes the rest of the chunk.
-            a.takeBackInput();
-            spliceLater = false;
-            seekFrom = a.fedEnd();
-          }
-          if (p.length > maxPieceBytes) {
-            p.oversized();
-            return;
-          }
-          if (a.finished()) {
-            p.finished = true;
-            p.endBit = a.positionBits();
-            finish(p, second, prefixB, tail);
-            return;
-          }
-          if (n == 0) {
-            break; // all input handed over so far is used
-          }
-        }
-        if (seekFrom >= 0) {
-          long h = a.positionBits();
-          if (a.atBlockBoundary() && h != end) {
-            seekFrom = -1;
-            if (splice(p, h, end, nextChunk, p.last(IsalChunkDecoder.WINDOW), tail)) {
-              finish(p, null, prefixB, tail);
-              return;
-            }
-            continue; // libdeflate failed: ISA-L goes on and finds out why
-          }
-          if (a.fedEnd() - seekFrom >= MAX_SEEK_BYTES || a.fedEnd() >= feedEnd) {
-            seekFrom = -1; // no header met: ISA-L decodes the rest
-          }
-          continue; // hand over the next step
-        }
-        if (end < 0) {
-          p.error = corrupt(file.byteSize(), "truncated gzip data (unexpected end of file)");
-          p.endBit = a.positionBits();
-          finish(p, second, prefixB, tail);
-          return;
-        }
-        if (a.inHeader() && a.positionBits() == end) {
-          p.endBit = end;
-          p.endChunk = nextChunk;
-          finish(p, second, prefixB, tail);
-          return;
-        }
-        // The guess was not a block boundary: decode on to the next chunk's start.
-        nextChunk = nextStartingChunk(finder, nextChunk + 1);
-        end = nextChunk < chunks ? startOf(finder, nextChunk) : -1;
-      }
-    }
-  }
-
-  /**
-   * Input handed to ISA-L per call while it looks for a block boundary: shorter than the code
-   * tables of nearly every dynamic block header, so the input ends inside the header of nearly
-   * every block and ISA-L stops there ({@link IsalChunkDecoder#atBlockBoundary()}).
-   */
-  static final int SEEK_STEP = 64;
-
-  /** Input after which ISA-L stops looking for a block boundary and decodes the chunk itself. */
-  private static final int MAX_SEEK_BYTES = 1 << 20;
-
-  /**
-   * Decodes the rest of a chunk, from the proven block boundary {@code from} to {@code end}, with
-   * libdeflate, appending the output to {@code p}.
-   *
-   * @return false, with {@code p} unchanged, when libdeflate did not decode it (bad data, {@code
-   *     end} not a block boundary, too much output): the caller goes on with ISA-L.
-   */
-  private boolean splice(Piece p, long from, long end, int nextChunk, byte[] window, CRC32 tail) {
-    long span = (end < 0 ? 8 * file.byteSize() : end) - from;
-    if (span > 8 * 4 * chunkBytes) {
-      return false; // a run much longer than a chunk (unusual): not copied into one buffer
-    }
-    LibdeflateChunkDecoder d = spliceDecoders.poll();
-    if (d == null) {
-      d = new LibdeflateChunkDecoder(channel);
-    }
-    OutBuffer buffer = takeOut();
-    try {
-      LibdeflateChunkDecoder.Outcome o =
-          d.decode(file, window, from, end, maxPieceBytes - p.length, buffer.memory);
-      if (o == LibdeflateChunkDecoder.Outcome.FAILED) {
-        return false;
-      }
-      MemorySegment out = d.output();
-      tail.update(out.asByteBuffer());
-      // The output stays where libdeflate wrote it; the sink reads it from there.
-      p.tail = out;
-      p.tailBuffer = buffer;
-      buffer = null;
-      p.length += out.byteSize();
-      if (o == LibdeflateChunkDecoder.Outcome.AT_END) {
-        p.endBit = end;
-        p.endChunk = nextChunk;
-      } else {
-        p.finished = true;
-        p.endBit = 8 * d.endByte();
-      }
-      spliced.incrementAndGet();
-      return true;
-    } finally {
-      if (buffer != null) {
-        buffer.holders.release();
-      }
-      spliceDecoders.add(d);
-    }
-  }
-
-  /** Stops every task: they return at their next step; none keeps waiting for a window. */
-  private void abortAll() {
-    aborted = true;
-    for (CompletableFuture<Window> w : windows) {
-      w.completeExceptionally(NOT_USED);
-    }
-  }
-
-  /**
-   * Returns the real window before chunk {@code k} if known, else null; with {@code wait}, waits
-   * for it (null when the chunk turns out not to be used).
-   */
-  private Window windowFor(int k, boolean wait) {
-    if (!wait) {
-      return windows[k].getNow(null);
-    }
-    try {
-      return windows[k].get();
-    } catch (ExecutionException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  /**
-   * Once the real window before a speculative chunk is known, writes the real bytes into ISA-L's
-   * window of the first decoder, so the second can stop at once.
-   *
-   * @return true when the window was replaced.
-   */
-  private static boolean useRealWindow(IsalChunkDecoder a, IsalChunkDecoder second, Window window) {
-    return window != null && a.resolveWindow(second, window.bytes());
-  }
-
-  private void finish(Piece p, IsalChunkDecoder second, byte[] prefixB, CRC32 tail) {
-    if (second != null) { // still two decoders: the whole piece is prefix
-      p.prefixB = prefixB;
-      p.prefixLength = (int) p.length;
-    }
-    p.tailCrc = tail.getValue();
-    p.lastA = p.last((int) Math.min(p.length, IsalChunkDecoder.WINDOW));
-    Window w = p.index > 0 ? windows[p.index].getNow(null) : null;
-    if (p.prefixB != null && w != null && p.error == null) {
-      // Resolve here, on this pool thread, rather than on the in-order thread. The piece's last
-      // bytes were copied first: the chain resolves those itself.
-      try {
-        resolve(p, w.bytes(), w.outputBefore());
-      } catch (CorruptArchiveException e) {
-        p.resolved = false; // the in-order thread resolves again and reports it
-      }
     }
   }
 

@@ -36,5 +36,30 @@
  * </ul>
  *
  * <p>Formats: {@code docs/format/extract-journal.md}, {@code docs/format/repacked-tar-zst.md}.
+ *
+ * <p>Parallel inflate of one large gzip member, file by file:
+ *
+ * <ul>
+ *   <li>{@code ParallelGzipInflater}: submits the chunk tasks and hands their output on in order
+ *       (inflating the rest on its own thread once a chunk is over the cap); tunables and stats.
+ *   <li>{@code ChunkInflater}: the task that decodes one chunk, from its start to the proven start
+ *       of the next used chunk.
+ *   <li>{@code ChunkStarts}: drives the search for where chunks start, once per chunk.
+ *   <li>{@code DeflateBlockFinder}: finds a candidate dynamic block header after a given bit.
+ *   <li>{@code ChunkChain}: the order of the used chunks; hands each task its real window, tells
+ *       the others they are not used.
+ *   <li>{@code Piece}: the output of one chunk task.
+ *   <li>{@code WindowResolver}: the stand-in windows and their replacement by the real 32 KiB.
+ *   <li>{@code LibdeflateSplicer}: hands the rest of a chunk to libdeflate once its window is real.
+ *   <li>{@code LibdeflateChunkDecoder}: one libdeflate call on a stream built by {@code
+ *       DeflateSplice}.
+ *   <li>{@code IsalChunkDecoder}: an ISA-L decoder that starts at any bit, with a given window.
+ *   <li>{@code OutBufferPool}: the native buffers libdeflate decodes into.
+ *   <li>{@code RefCount}: the holder count of a native buffer lent to the sink ({@code ChunkPipe},
+ *       {@code OutBufferPool}).
+ *   <li>{@code ChunkPipe}: hands the output to the tar parser.
+ *   <li>{@code MappedPages}: drops the archive's pages already read; {@code GzipTrailer}: checks
+ *       the member's CRC-32 and length.
+ * </ul>
  */
 package dev.nuload.archive;
