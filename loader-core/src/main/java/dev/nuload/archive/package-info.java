@@ -5,7 +5,7 @@
  *  archive --ArchiveFormat.detect (magic bytes)--+-- gzip: GzipDecoder (members, CRC, BGZF in parallel)
  *                                                +-- zstd: ZstdFrames (frames, window limit), zstd-jni
  *                                                +-- tar
- *        --> ChunkPipe --> TarReader --> EntryNames (containment) --> Extractor writers
+ *        --> ChunkPipe --> TarReader --> EntryNames (containment) --> TargetWriter
  *                                                   (temp file + rename, ExtractJournal, limits)
  *  Repacker: any archive --> zstd frames cut at entry boundaries + RepackIndex (seekable .tar.zst)
  *  TarGzWriter: the .tgz files written by nuload synth --archive
