@@ -35,10 +35,11 @@ public final class RingReader implements AutoCloseable {
   static final long CONSUMER_BUSY_MS = 1000;
 
   /**
-   * How long a reader that read a producer's error waits for that producer to exit (and let go of
-   * the ring's lock) before it removes the ring.
+   * How long a reader that reports the producer gone waits for it to let go of the ring's lock
+   * before it removes the ring: a failed producer is still exiting, and a killed JVM's pid looks
+   * gone (a zombie) while its other threads are still closing its files.
    */
-  static final long FAILED_PRODUCER_EXIT_MS = 1000;
+  static final long PRODUCER_EXIT_WAIT_MS = 1000;
 
   private final Path path;
   private final Arena arena;
@@ -237,14 +238,14 @@ public final class RingReader implements AutoCloseable {
     int state = Mem.getIntAcquire(file, STREAM_STATE_OFFSET);
     if (state == STATE_FAILED) {
       String error = error();
-      removeIfAbandoned(Math.min(FAILED_PRODUCER_EXIT_MS, timeoutMs));
+      removeIfAbandoned(Math.min(PRODUCER_EXIT_WAIT_MS, timeoutMs));
       throw new ProducerGoneException("producer of ring " + where() + " failed: " + error, error);
     }
     if (closed) {
       throw new IllegalStateException("ring reader is closed");
     }
     if (path != null && !ProcessHandle.of(producerPid).map(ProcessHandle::isAlive).orElse(false)) {
-      removeIfAbandoned(0);
+      removeIfAbandoned(Math.min(PRODUCER_EXIT_WAIT_MS, timeoutMs));
       throw gone("producer pid " + producerPid + " of ring " + where() + " is gone");
     }
     long silent =
