@@ -318,7 +318,7 @@ static inline int nl_pid_alive(uint64_t pid) {
  * Removes the ring file at path when no process holds its flock (its producer is gone), waiting up
  * to wait_ms for a held lock: 1 removed, 0 not. The lock is taken on the file path names and the
  * name is unlinked only while it still names that file (a producer renames a new ring over the
- * name only while it holds the old one's lock). docs/format/ring.md, Liveness.
+ * name only while it holds the old one's lock). docs/format/ring.md, Clean-up.
  */
 static inline int nl_ring_remove_if_abandoned(const char *path, long wait_ms) {
   uint64_t deadline = nl_now_ms() + (uint64_t)(wait_ms > 0 ? wait_ms : 0);

@@ -130,7 +130,7 @@ def _align8(n):
 
 def _remove_if_abandoned(path, wait=0.0):
     """Removes the ring file `path` when no process holds its flock (its producer is gone), waiting
-    up to `wait` seconds for a held lock; True when it removed it (docs/format/ring.md, Liveness)."""
+    up to `wait` seconds for a held lock; True when it removed it (docs/format/ring.md, Clean-up)."""
     deadline = time.monotonic() + wait
     while True:
         removed = _remove_unlocked(path)
@@ -147,24 +147,21 @@ def _remove_unlocked(path):
     renames a new ring over the name only while it holds the old one's lock)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return False
+    except OSError:
+        return False  # gone already
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return None
         held = os.fstat(fd)
-        try:
-            now = os.stat(path)
-        except FileNotFoundError:
-            return False
+        now = os.stat(path)
         if (held.st_dev, held.st_ino) != (now.st_dev, now.st_ino):
             return None  # the name was moved to another file since it was opened: look again
         os.unlink(path)
         return True
-    except PermissionError:
-        return False  # another user's file in a sticky /dev/shm
+    except OSError:
+        return False  # gone meanwhile, or another user's file in a sticky /dev/shm: not ours to report
     finally:
         os.close(fd)
 

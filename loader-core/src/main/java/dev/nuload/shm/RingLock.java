@@ -8,7 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
- * An exclusive {@code flock(2)} on a ring file (docs/format/ring.md, Creation and liveness), held
+ * An exclusive {@code flock(2)} on a ring file (docs/format/ring.md, Creation and Clean-up), held
  * through an open file description of its own until {@link #close()} or the death of the process
  * (the kernel drops it then, {@code kill -9} included). Unlike a {@link java.nio.channels.FileLock}
  * (an fcntl record lock), closing another descriptor of the same file in this process (a reader, a

@@ -266,7 +266,7 @@ public final class RingReader implements AutoCloseable {
   }
 
   /**
-   * Removes the ring file when its producer has let go of the lock (docs/format/ring.md, Liveness).
+   * Removes the ring file when its producer has let go of the lock (docs/format/ring.md, Clean-up).
    * The mapping stays valid; a failure to remove is not the consumer's error to report.
    */
   private void removeIfAbandoned(long waitMs) {
