@@ -19,6 +19,10 @@
  * A batch is a lease: its memory stays valid until nl_ring_release or the next nl_ring_next.
  * The consumer heartbeat is written on every call; a consumer that holds a batch longer than the
  * producer's consumer timeout calls nl_ring_beat() meanwhile. One consumer per ring.
+ *
+ * The reader never creates a file. When nl_ring_next reports the producer gone it removes the ring
+ * file if no process holds the ring's flock any more (nl_ring_remove_if_abandoned), so a killed
+ * producer leaves nothing in /dev/shm.
  */
 #ifndef NULOAD_RING_H
 #define NULOAD_RING_H
@@ -29,6 +33,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -121,6 +126,10 @@ static inline int nl_dtype_size(uint32_t code) {
 }
 
 #define NL_MAX_TENSORS 64
+#define NL_PATH_CAPACITY 4096
+/* How long a reader that reports the producer gone waits for it to let go of the ring's lock: a
+ * failed producer is still exiting; a killed JVM looks gone (a zombie) while its threads close files. */
+#define NL_PRODUCER_EXIT_WAIT_MS 1000
 
 typedef struct {
   char name[NL_ENTRY_NAME_CAPACITY];
@@ -141,6 +150,7 @@ typedef struct {
   uint64_t next_sequence;
   int ended, holding;
   nl_tensor tensors[NL_MAX_TENSORS];
+  char path[NL_PATH_CAPACITY]; /* the ring file, for removing it once its producer is gone ("" if too long) */
 } nl_ring;
 
 typedef struct {
@@ -173,6 +183,7 @@ static inline void nl_sleep_us(long us) {
 static inline int nl_ring_open(nl_ring *r, const char *path, long timeout_ms, char *err, size_t errlen) {
   memset(r, 0, sizeof *r);
   r->timeout_ms = timeout_ms;
+  if (strlen(path) < sizeof r->path) memcpy(r->path, path, strlen(path) + 1);
   uint64_t deadline = nl_now_ms() + (uint64_t)timeout_ms;
   for (;;) {
     int fd = open(path, O_RDWR);
@@ -303,6 +314,41 @@ static inline int nl_pid_alive(uint64_t pid) {
   return !(close_paren && close_paren[1] == ' ' && (close_paren[2] == 'Z' || close_paren[2] == 'X'));
 }
 
+/**
+ * Removes the ring file at path when no process holds its flock (its producer is gone), waiting up
+ * to wait_ms for a held lock: 1 removed, 0 not. The lock is taken on the file path names and the
+ * name is unlinked only while it still names that file (a producer renames a new ring over the
+ * name only while it holds the old one's lock). docs/format/ring.md, Clean-up.
+ */
+static inline int nl_ring_remove_if_abandoned(const char *path, long wait_ms) {
+  uint64_t deadline = nl_now_ms() + (uint64_t)(wait_ms > 0 ? wait_ms : 0);
+  for (;;) {
+    if (!path[0]) return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      struct stat held, now;
+      if (fstat(fd, &held) != 0 || stat(path, &now) != 0) {
+        close(fd);
+        return 0;
+      }
+      if (held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+        int removed = unlink(path) == 0;
+        close(fd);
+        return removed;
+      }
+      /* the name was moved to another file since it was opened: look again */
+    }
+    close(fd);
+    if (nl_now_ms() >= deadline) return 0;
+    nl_sleep_us(10000);
+  }
+}
+
+static inline long nl_producer_exit_wait_ms(const nl_ring *r) {
+  return r->timeout_ms < NL_PRODUCER_EXIT_WAIT_MS ? r->timeout_ms : NL_PRODUCER_EXIT_WAIT_MS;
+}
+
 /** Hands the batch's slot back to the producer. */
 static inline void nl_ring_release(nl_ring *r, nl_batch *b) {
   if (r->holding && b->sequence == r->next_sequence) {
@@ -339,17 +385,20 @@ static inline int nl_ring_next(nl_ring *r, nl_batch *out, char *err, size_t errl
     if (elen > NL_ERROR_MESSAGE_CAPACITY) elen = NL_ERROR_MESSAGE_CAPACITY;
     if (state == NL_STATE_FAILED) {
       snprintf(err, errlen, "producer failed: %.*s", (int)elen, (const char *)r->base + NL_OFF_ERROR_MESSAGE);
+      nl_ring_remove_if_abandoned(r->path, nl_producer_exit_wait_ms(r));
       return -1;
     }
     if (!nl_pid_alive(r->producer_pid)) {
       snprintf(err, errlen, "producer pid %llu is gone; last error: %.*s", (unsigned long long)r->producer_pid,
                (int)elen, (const char *)r->base + NL_OFF_ERROR_MESSAGE);
+      nl_ring_remove_if_abandoned(r->path, nl_producer_exit_wait_ms(r));
       return -1;
     }
     uint64_t beat = nl_load_acquire64(r->base + NL_OFF_PRODUCER_HEARTBEAT_MS);
     if (now > beat && (long)(now - beat) > r->timeout_ms) {
       snprintf(err, errlen, "producer pid %llu has not beaten for %llu ms", (unsigned long long)r->producer_pid,
                (unsigned long long)(now - beat));
+      nl_ring_remove_if_abandoned(r->path, 0); /* a stopped producer still holds the lock: its ring stays */
       return -1;
     }
     nl_sleep_us(200);

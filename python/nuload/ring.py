@@ -11,11 +11,14 @@ A batch is a lease: its arrays stay valid until it is released or the next batch
 that the producer may overwrite the memory. Copy what must outlive the lease.
 
 A producer that fails, dies or stops beating makes iteration raise ProducerGone within `timeout`
-seconds, with the producer's last error message when it left one.
+seconds, with the producer's last error message when it left one. The reader never creates a file;
+when it raises ProducerGone it removes the ring file if no process holds the ring's flock any more
+(the producer was killed, or exited after recording its error), so nothing is left in /dev/shm.
 """
 
 from __future__ import annotations
 
+import fcntl
 import mmap
 import os
 import struct
@@ -99,6 +102,10 @@ DTYPES = {
 HEARTBEAT_INTERVAL_S = 0.1
 PRODUCER_CHECK_NS = 5_000_000  # least time between two producer liveness checks while waiting
 CONSUMER_BUSY_MS = 1000  # a consumer heartbeat younger than this marks a live consumer
+# How long a consumer that reports the producer gone waits for it to let go of the ring's lock
+# before removing the ring: a failed producer is still exiting, and a killed JVM's pid looks gone
+# (a zombie) while its other threads are still closing its files.
+PRODUCER_EXIT_WAIT_S = 1.0
 
 
 class ProducerGone(RuntimeError):
@@ -119,6 +126,44 @@ class RingFormatError(ValueError):
 
 def _align8(n):
     return (n + 7) & ~7
+
+
+def _remove_if_abandoned(path, wait=0.0):
+    """Removes the ring file `path` when no process holds its flock (its producer is gone), waiting
+    up to `wait` seconds for a held lock; True when it removed it (docs/format/ring.md, Clean-up)."""
+    deadline = time.monotonic() + wait
+    while True:
+        removed = _remove_unlocked(path)
+        if removed is not None:
+            return removed
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+
+
+def _remove_unlocked(path):
+    """One try: True removed, False nothing to remove, None the lock is held. The lock is taken on
+    the file `path` names and the name is unlinked only while it still names that file (a producer
+    renames a new ring over the name only while it holds the old one's lock)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False  # gone already
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        held = os.fstat(fd)
+        now = os.stat(path)
+        if (held.st_dev, held.st_ino) != (now.st_dev, now.st_ino):
+            return None  # the name was moved to another file since it was opened: look again
+        os.unlink(path)
+        return True
+    except OSError:
+        return False  # gone meanwhile, or another user's file in a sticky /dev/shm: not ours to report
+    finally:
+        os.close(fd)
 
 
 def _pid_alive(pid):
@@ -409,11 +454,14 @@ class RingReader:
     def _check_producer(self):
         if int(self._u32[OFF_STREAM_STATE // 4]) == STATE_FAILED:
             error = self.producer_error()
+            _remove_if_abandoned(self.path, wait=min(PRODUCER_EXIT_WAIT_S, self.timeout))
             raise ProducerGone(f"producer of ring {self.path} failed: {error}", error)
         alive = _pid_alive(self.producer_pid)
         silent = time.time() - int(self._u64[OFF_PRODUCER_HEARTBEAT_MS // 8]) / 1000.0
         if alive and silent <= self.timeout:
             return
+        # a stopped producer still holds the lock: its ring stays
+        _remove_if_abandoned(self.path, wait=0.0 if alive else min(PRODUCER_EXIT_WAIT_S, self.timeout))
         error = self.producer_error() or None
         tail = f"; its last error: {error}" if error else "; it left no error"
         if not alive:

@@ -1,4 +1,5 @@
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -28,6 +29,37 @@ def run_nuload(*args, check=True):
 @pytest.fixture(scope="session")
 def nuload():
     return run_nuload
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_ring_file_left():
+    """Fails the session when a file named like this session's rings (ring_support.RING_PREFIX:
+    rings, temporary files, anything beside them) is left in the ring directory, and removes it."""
+    import ring_support  # imports this module: not at the top
+
+    before = set(ring_support.ring_files())
+    yield
+    left = [name for name in ring_support.ring_files() if name not in before]
+    for name in left:
+        try:
+            os.unlink(ring_support.RING_DIR / name)
+        except FileNotFoundError:
+            pass
+    assert not left, f"the tests left {left} in {ring_support.RING_DIR}"
+
+
+@pytest.fixture(scope="session")
+def consumer_binary(tmp_path_factory):
+    """The C consumer example (examples/c/ring_consumer.c on include/nuload_ring.h), built with gcc,
+    and the CLI jar its producers need."""
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.fail("gcc is needed to build the C consumer example (.ci/run installs it)")
+    out = tmp_path_factory.mktemp("c") / "ring_consumer"
+    subprocess.run([gcc, "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", str(REPO / "include"),
+                    str(REPO / "examples" / "c" / "ring_consumer.c"), "-o", str(out)], check=True)
+    run_nuload("serve-pattern", "--help")
+    return out
 
 
 @pytest.fixture(scope="session")

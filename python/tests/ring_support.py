@@ -4,6 +4,7 @@ source and sampler recomputed independently from docs/format/ring.md."""
 import os
 import pathlib
 import subprocess
+import sys
 import time
 import uuid
 
@@ -14,17 +15,27 @@ from conftest import REPO
 MASK = (1 << 64) - 1
 
 
+RING_DIR = pathlib.Path("/dev/shm") if os.path.isdir("/dev/shm") else pathlib.Path("/tmp")
+# Every ring this test session creates starts with RING_PREFIX (the pytest process's pid keeps it
+# apart from sessions running beside it): conftest.py checks at the end that none is left.
+RING_PREFIX = f"nuload-test-{os.getpid()}-"
+
+
 def ring_path():
-    base = pathlib.Path("/dev/shm") if os.path.isdir("/dev/shm") else pathlib.Path("/tmp")
-    return base / f"nuload-test-{uuid.uuid4().hex[:12]}"
+    return RING_DIR / f"{RING_PREFIX}{uuid.uuid4().hex[:12]}"
+
+
+def ring_files(prefix=RING_PREFIX):
+    """The names in RING_DIR that start with `prefix`, sorted."""
+    return sorted(name for name in os.listdir(RING_DIR) if name.startswith(prefix))
 
 
 def cleanup(path):
-    for p in (path, pathlib.Path(f"{path}.lock")):
-        try:
-            os.unlink(p)
-        except FileNotFoundError:
-            pass
+    """Removes a ring a test left on purpose (a failed or stopped producer's)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def start_producer(path, *args, **popen):
@@ -36,6 +47,33 @@ def start_producer(path, *args, **popen):
         text=True,
         **popen,
     )
+
+
+HOLDING_CONSUMER = """
+import sys, time
+sys.path.insert(0, {python!r})
+from nuload.ring import RingReader
+r = RingReader({ring!r}, timeout=60)
+next(r)
+print("got one", flush=True)
+time.sleep(600)
+"""
+
+
+def start_holding_consumer(path):
+    """Starts a Python consumer process that takes one batch of the ring and holds it (sleeping);
+    returns once it has the batch. Kill it when done."""
+    consumer = subprocess.Popen(
+        [sys.executable, "-c", HOLDING_CONSUMER.format(python=str(REPO / "python"), ring=str(path))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = consumer.stdout.readline().strip()
+    if line != "got one":
+        consumer.kill()
+        consumer.wait(timeout=30)
+        raise AssertionError(f"the consumer of {path} printed {line!r} instead of taking a batch")
+    return consumer
 
 
 def wait_ready(path, timeout=60):

@@ -4,20 +4,18 @@ independently, worker-count invariance, sharding, and the failure behaviour of d
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
 import pytest
 
-from conftest import REPO
 from nuload.ring import ProducerGone, RingReader
 from ring_support import (
     assert_batch_matches,
     cleanup,
     ring_path,
     shard,
+    start_holding_consumer,
     start_producer,
     wait_ready,
 )
@@ -152,24 +150,11 @@ def test_skip_policy_zeroes_and_marks_the_bad_sample(ring):
     assert proc.wait(timeout=60) == 0
 
 
-CONSUMER = """
-import sys, time
-sys.path.insert(0, {python!r})
-from nuload.ring import RingReader
-r = RingReader({ring!r}, timeout=60)
-next(r)
-print("got one", flush=True)
-time.sleep(600)
-"""
-
-
 def test_killed_consumer_makes_the_producer_stop_after_its_timeout(ring):
     proc = start_producer(ring, "--samples", 40, "--batch-size", 2, "--workers", 1, "--epochs", 1000,
                           "--consumer-timeout", 2)
-    consumer = subprocess.Popen([sys.executable, "-c", CONSUMER.format(python=str(REPO / "python"), ring=str(ring))],
-                                stdout=subprocess.PIPE, text=True)
+    consumer = start_holding_consumer(ring)
     try:
-        assert consumer.stdout.readline().strip() == "got one"
         consumer.kill()
         consumer.wait(timeout=30)
         t0 = time.monotonic()
@@ -300,10 +285,8 @@ def test_second_consumer_on_a_ring_is_refused_while_the_first_is_alive(ring):
     from nuload.ring import RingBusy
 
     proc = start_producer(ring, "--samples", 8, "--batch-size", 2, "--workers", 1)
-    consumer = subprocess.Popen([sys.executable, "-c", CONSUMER.format(python=str(REPO / "python"), ring=str(ring))],
-                                stdout=subprocess.PIPE, text=True)
+    consumer = start_holding_consumer(ring)
     try:
-        assert consumer.stdout.readline().strip() == "got one"
         with pytest.raises(RingBusy, match=f"pid {consumer.pid}"):
             RingReader(ring, timeout=10)
     finally:

@@ -2,7 +2,6 @@
 example built with gcc reading a real producer's batches, checked against numpy recomputation."""
 
 import re
-import shutil
 import subprocess
 
 import numpy as np
@@ -52,18 +51,6 @@ def checksum(buf):
     for b in np.frombuffer(buf, dtype=np.uint8).tolist():
         s = (s * 31 + b) & 0xFFFFFFFFFFFFFFFF
     return f"{s:016x}"
-
-
-@pytest.fixture(scope="module")
-def consumer_binary(tmp_path_factory, nuload):
-    gcc = shutil.which("gcc")
-    if gcc is None:
-        pytest.fail("gcc is needed to build the C consumer example (.ci/run installs it)")
-    out = tmp_path_factory.mktemp("c") / "ring_consumer"
-    subprocess.run([gcc, "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", str(REPO / "include"),
-                    str(REPO / "examples" / "c" / "ring_consumer.c"), "-o", str(out)], check=True)
-    nuload("serve-pattern", "--help")
-    return out
 
 
 def test_c_consumer_reads_every_batch_of_a_real_producer(consumer_binary):

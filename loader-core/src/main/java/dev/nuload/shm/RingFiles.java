@@ -1,16 +1,7 @@
 package dev.nuload.shm;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import dev.nuload.ResourceException;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -19,36 +10,6 @@ import java.util.Locale;
 
 /** Preflight checks and allocation of ring files: space first, then every page, then map. */
 public final class RingFiles {
-  private static final MethodHandle OPEN;
-  private static final MethodHandle CLOSE;
-  private static final MethodHandle POSIX_FALLOCATE;
-
-  static {
-    MethodHandle open = null;
-    MethodHandle close = null;
-    MethodHandle fallocate = null;
-    try {
-      Linker linker = Linker.nativeLinker();
-      var libc = linker.defaultLookup();
-      open =
-          linker.downcallHandle(
-              libc.find("open").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-      close =
-          linker.downcallHandle(
-              libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-      fallocate =
-          linker.downcallHandle(
-              libc.find("posix_fallocate").orElseThrow(),
-              FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    } catch (RuntimeException | LinkageError e) {
-      // No libc through FFM (not Linux, or native access denied): allocation writes zeros instead.
-      open = null;
-    }
-    OPEN = open;
-    CLOSE = close;
-    POSIX_FALLOCATE = fallocate;
-  }
-
   private RingFiles() {}
 
   /**
@@ -82,55 +43,18 @@ public final class RingFiles {
   }
 
   /**
-   * Creates {@code path} (which must not exist) with every page of {@code bytes} allocated, so a
-   * later write or read through a mapping never raises SIGBUS on a full tmpfs.
+   * Allocates every page of {@code bytes} of a new file, so a later write or read through a mapping
+   * never raises SIGBUS on a full tmpfs.
    *
-   * @param path the new file.
+   * @param file the new file, locked and open for writing.
+   * @param path its name.
    * @param bytes the file length.
    * @throws ResourceException when the file system runs out of space while allocating.
-   * @throws IOException when the file cannot be created.
+   * @throws IOException when the file cannot be allocated.
    */
-  public static void allocate(Path path, long bytes) throws IOException {
-    Files.createFile(path);
-    boolean ok = false;
-    try {
-      if (OPEN != null) {
-        fallocateNative(path, bytes);
-      } else {
-        writeZeros(path, bytes);
-      }
-      ok = true;
-    } finally {
-      if (!ok) {
-        Files.deleteIfExists(path);
-      }
-    }
-  }
-
-  private static void fallocateNative(Path path, long bytes) throws IOException {
-    int fd;
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment cpath = arena.allocateFrom(path.toAbsolutePath().toString());
-      fd = (int) OPEN.invokeExact(cpath, 2 /* O_RDWR */);
-    } catch (Throwable t) {
-      throw new IOException("open(" + path + ") failed: " + t, t);
-    }
-    if (fd < 0) {
-      throw new IOException("open(" + path + ") failed");
-    }
-    int rc;
-    try {
-      rc = (int) POSIX_FALLOCATE.invokeExact(fd, 0L, bytes);
-    } catch (Throwable t) {
-      throw new IOException("posix_fallocate(" + path + ") failed: " + t, t);
-    } finally {
-      try {
-        int ignored = (int) CLOSE.invokeExact(fd);
-      } catch (Throwable t) {
-        // closing a descriptor we opened cannot be retried; the allocation result stands
-      }
-    }
-    if (rc == 28 /* ENOSPC */) {
+  static void allocate(RingLock file, Path path, long bytes) throws IOException {
+    int rc = Libc.posixFallocate(file.fd(), 0, bytes);
+    if (rc == Libc.ENOSPC) {
       throw new ResourceException(
           "ring "
               + path

@@ -20,6 +20,10 @@ import java.time.Duration;
  * <p>Lease semantics: a batch returned by {@link #next} stays valid until it is released or the
  * next batch is taken; {@link #close} releases the current batch, stops the heartbeat (setting it
  * to 0 when leaving before the end of the stream) and unmaps the file.
+ *
+ * <p>Clean-up: a reader never creates a file. When it reports the producer gone it removes the ring
+ * file if no process holds the ring's lock any more (the producer died or exited after recording an
+ * error), so a killed producer leaves nothing behind.
  */
 public final class RingReader implements AutoCloseable {
   /** Least time between two producer liveness checks while {@link #next} waits. */
@@ -29,6 +33,13 @@ public final class RingReader implements AutoCloseable {
    * A consumer heartbeat younger than this (ms) marks a live consumer that a new one must not join.
    */
   static final long CONSUMER_BUSY_MS = 1000;
+
+  /**
+   * How long a reader that reports the producer gone waits for it to let go of the ring's lock
+   * before it removes the ring: a failed producer is still exiting, and a killed JVM's pid looks
+   * gone (a zombie) while its other threads are still closing its files.
+   */
+  static final long PRODUCER_EXIT_WAIT_MS = 1000;
 
   private final Path path;
   private final Arena arena;
@@ -227,17 +238,20 @@ public final class RingReader implements AutoCloseable {
     int state = Mem.getIntAcquire(file, STREAM_STATE_OFFSET);
     if (state == STATE_FAILED) {
       String error = error();
+      removeIfAbandoned(Math.min(PRODUCER_EXIT_WAIT_MS, timeoutMs));
       throw new ProducerGoneException("producer of ring " + where() + " failed: " + error, error);
     }
     if (closed) {
       throw new IllegalStateException("ring reader is closed");
     }
     if (path != null && !ProcessHandle.of(producerPid).map(ProcessHandle::isAlive).orElse(false)) {
+      removeIfAbandoned(Math.min(PRODUCER_EXIT_WAIT_MS, timeoutMs));
       throw gone("producer pid " + producerPid + " of ring " + where() + " is gone");
     }
     long silent =
         System.currentTimeMillis() - Mem.getLongAcquire(file, PRODUCER_HEARTBEAT_MS_OFFSET);
     if (silent > timeoutMs) {
+      removeIfAbandoned(0); // a stopped producer still holds the lock: its ring stays
       throw gone(
           "producer pid "
               + producerPid
@@ -248,6 +262,21 @@ public final class RingReader implements AutoCloseable {
               + " ms (timeout "
               + timeoutMs
               + " ms)");
+    }
+  }
+
+  /**
+   * Removes the ring file when its producer has let go of the lock (docs/format/ring.md, Clean-up).
+   * The mapping stays valid; a failure to remove is not the consumer's error to report.
+   */
+  private void removeIfAbandoned(long waitMs) {
+    if (path == null) {
+      return;
+    }
+    try {
+      RingLock.removeIfAbandoned(path, waitMs);
+    } catch (IOException e) {
+      // not ours to remove (another user's file in a sticky directory) or already gone
     }
   }
 

@@ -4,16 +4,22 @@ import static dev.nuload.shm.RingDescriptor.*;
 
 import dev.nuload.ResourceException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The producer side of a batch ring: creates the file (or an anonymous in-process ring), hands out
@@ -29,22 +35,31 @@ import java.util.Optional;
  * <p>{@link #claim} and {@link #publish} may run on different threads as long as each sequence is
  * claimed before it is published and sequences are published in order.
  *
- * <p>Ownership: {@link #close()} stops the heartbeat, unmaps the file, releases the lock and
- * deletes the ring file unless the stream failed (a failed ring stays so a late consumer can read
- * the error; the next producer replaces it).
+ * <p>Ownership: the writer holds an exclusive {@code flock} on the ring file itself for its life
+ * (the kernel drops it when the process dies). {@link #close()} stops the heartbeat, unmaps the
+ * file, deletes it unless the stream failed, and lets go of the lock; nothing else is left in the
+ * directory. A failed ring stays so a late consumer can read the error: that consumer removes it
+ * once this process has let go of the lock, or the next producer replaces it.
  */
 public final class RingWriter implements AutoCloseable {
   /** Least time between two consumer liveness checks while {@link #claim} waits. */
   private static final long CONSUMER_CHECK_NANOS = 5_000_000;
 
+  /**
+   * How long a producer waits for the lock of a ring whose producer is gone: a consumer holds it
+   * for a moment while it removes that ring.
+   */
+  private static final long ABANDONED_LOCK_WAIT_NANOS = 1_000_000_000;
+
+  /** Numbers the temporary files of the rings this JVM creates. */
+  private static final AtomicLong TEMPORARIES = new AtomicLong();
+
   private final Path path;
-  private final Path lockPath;
   private final RingLayout layout;
   private final RingOptions options;
   private final Arena arena;
   private final MemorySegment file;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final RingLock lock;
   private final Slot[] slots;
   private final Thread heartbeat;
   private final String replaced;
@@ -157,21 +172,17 @@ public final class RingWriter implements AutoCloseable {
 
   private RingWriter(
       Path path,
-      Path lockPath,
       RingLayout layout,
       RingOptions options,
       Arena arena,
       MemorySegment file,
-      FileChannel lockChannel,
-      FileLock lock,
+      RingLock lock,
       String replaced) {
     this.path = path;
-    this.lockPath = lockPath;
     this.layout = layout;
     this.options = options;
     this.arena = arena;
     this.file = file;
-    this.lockChannel = lockChannel;
     this.lock = lock;
     this.replaced = replaced;
     this.slots = new Slot[layout.slotCount()];
@@ -184,8 +195,10 @@ public final class RingWriter implements AutoCloseable {
   }
 
   /**
-   * Creates a ring file at {@code path} and marks it ready. Checks free space first, refuses when a
-   * live producer holds the ring, and replaces a stale ring left by a dead producer.
+   * Creates a ring file at {@code path} and marks it ready. Refuses when a live producer holds the
+   * ring, checks free space, and replaces a stale ring left by a dead producer. The file is built
+   * as {@code PATH.<pid>.<n>.tmp}, locked from its creation, and appears at {@code path} only when
+   * ready.
    *
    * @param path the ring file, usually under {@code /dev/shm}.
    * @param layout the planned geometry.
@@ -201,35 +214,26 @@ public final class RingWriter implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new ResourceException("ring directory " + dir + " does not exist");
     }
-    Path lockPath = dir.resolve(path.getFileName() + ".lock");
-    FileChannel lockChannel =
-        FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      lock = null; // held by another writer in this JVM
-    } catch (IOException | RuntimeException e) {
-      lockChannel.close();
-      throw e;
-    }
-    if (lock == null) {
-      lockChannel.close();
-      throw new ResourceException(
-          "ring "
-              + path
-              + " is served by another live producer"
-              + describeHolder(path)
-              + "; stop it or choose another ring path");
-    }
-    Path tmp = dir.resolve(path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    RingLock stale = lockStale(path);
+    String replaced = stale == null ? null : "stale ring" + describeHolder(path);
+    // unique in this JVM; the same name from a dead process that had this pid is deleted below
+    Path tmp =
+        dir.resolve(
+            path.getFileName()
+                + "."
+                + ProcessHandle.current().pid()
+                + "."
+                + TEMPORARIES.getAndIncrement()
+                + ".tmp");
+    RingLock own = null;
     Arena arena = null;
     boolean ok = false;
     try {
-      String replaced = Files.exists(path) ? "stale ring" + describeHolder(path) : null;
+      removeAbandonedTemporaries(path);
       Files.deleteIfExists(tmp);
       RingFiles.checkSpace(path, layout.fileLength());
-      RingFiles.allocate(tmp, layout.fileLength());
+      own = RingLock.create(tmp);
+      RingFiles.allocate(own, tmp, layout.fileLength());
       arena = Arena.ofShared();
       MemorySegment file;
       try (FileChannel ch =
@@ -237,20 +241,108 @@ public final class RingWriter implements AutoCloseable {
         file = ch.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength(), arena);
       }
       initialize(file, layout, options);
-      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      RingWriter w =
-          new RingWriter(path, lockPath, layout, options, arena, file, lockChannel, lock, replaced);
+      while (!install(tmp, path, stale)) {
+        // a producer put a ring there after lockStale found none: live (refused) or stale
+        stale = lockStale(path);
+        replaced = stale == null ? null : "stale ring" + describeHolder(path);
+      }
+      RingWriter w = new RingWriter(path, layout, options, arena, file, own, replaced);
       w.heartbeat.start();
       ok = true;
       return w;
     } finally {
+      if (stale != null) {
+        stale.close();
+      }
       if (!ok) {
         Files.deleteIfExists(tmp);
         if (arena != null) {
           arena.close();
         }
-        lock.release();
-        lockChannel.close();
+        if (own != null) {
+          own.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Locks the ring now at {@code path} so that it can be replaced. A lock held elsewhere is a live
+   * producer's, refused at once while the producer pid in the ring's header is alive; with that pid
+   * gone it is a consumer removing the ring, or a producer replacing it, given a moment to finish.
+   *
+   * @return the lock on the stale ring, or null when there is none.
+   */
+  private static RingLock lockStale(Path path) throws IOException {
+    long deadline = System.nanoTime() + ABANDONED_LOCK_WAIT_NANOS;
+    while (true) {
+      RingLock lock;
+      try {
+        lock = RingLock.tryLock(path);
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+      if (lock != null) {
+        return lock;
+      }
+      long holder = readHeader(path, PRODUCER_PID_OFFSET);
+      boolean alive =
+          holder > 0 && ProcessHandle.of(holder).map(ProcessHandle::isAlive).orElse(false);
+      if (alive || System.nanoTime() - deadline >= 0) {
+        throw new ResourceException(
+            "ring "
+                + path
+                + " is served by another live producer"
+                + describeHolder(path)
+                + "; stop it or choose another ring path");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for the lock of " + path);
+      }
+    }
+  }
+
+  /**
+   * Puts the ready file at {@code path}: renamed over the stale ring this producer holds locked, or
+   * linked as a new name when there was none.
+   *
+   * @return false when a ring appeared at {@code path} meanwhile (nothing was changed).
+   */
+  private static boolean install(Path tmp, Path path, RingLock stale) throws IOException {
+    if (stale != null) {
+      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    }
+    try {
+      // link(2) fails when the name exists; a rename would replace another producer's new ring
+      Files.createLink(path, tmp);
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
+    Files.delete(tmp);
+    return true;
+  }
+
+  /**
+   * Deletes the {@code PATH.<pid>.<n>.tmp} files of producers killed while creating the ring: those
+   * whose pid is gone and whose lock is free.
+   */
+  private static void removeAbandonedTemporaries(Path path) throws IOException {
+    Pattern temporary =
+        Pattern.compile(Pattern.quote(path.getFileName() + ".") + "([0-9]{1,18})\\.[0-9]+\\.tmp");
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(
+            path.getParent(), f -> temporary.matcher(f.getFileName().toString()).matches())) {
+      for (Path f : files) {
+        Matcher m = temporary.matcher(f.getFileName().toString());
+        long pid = m.matches() ? Long.parseLong(m.group(1)) : self;
+        if (pid != self && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          RingLock.removeIfAbandoned(f, 0);
+        }
       }
     }
   }
@@ -267,7 +359,7 @@ public final class RingWriter implements AutoCloseable {
     Arena arena = Arena.ofShared();
     MemorySegment file = arena.allocate(layout.fileLength(), PAGE);
     initialize(file, layout, options);
-    RingWriter w = new RingWriter(null, null, layout, options, arena, file, null, null, null);
+    RingWriter w = new RingWriter(null, layout, options, arena, file, null, null);
     w.heartbeat.start();
     return w;
   }
@@ -288,24 +380,24 @@ public final class RingWriter implements AutoCloseable {
   }
 
   private static String describeHolder(Path path) {
-    if (!Files.isRegularFile(path)) {
+    long pid = readHeader(path, PRODUCER_PID_OFFSET);
+    long beat = readHeader(path, PRODUCER_HEARTBEAT_MS_OFFSET);
+    if (pid < 0 || beat < 0) {
       return "";
     }
+    return " (pid " + pid + ", last heartbeat " + (System.currentTimeMillis() - beat) + " ms ago)";
+  }
+
+  /** Returns a u64 header field of the ring file at {@code path}, or -1 when it has no header. */
+  private static long readHeader(Path path, long offset) {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         Arena a = Arena.ofConfined()) {
       if (ch.size() < HEADER_LENGTH) {
-        return " (" + ch.size() + " bytes, not a ring)";
+        return -1;
       }
-      MemorySegment h = ch.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_LENGTH, a);
-      long pid = Mem.getLong(h, PRODUCER_PID_OFFSET);
-      long beat = Mem.getLong(h, PRODUCER_HEARTBEAT_MS_OFFSET);
-      return " (pid "
-          + pid
-          + ", last heartbeat "
-          + (System.currentTimeMillis() - beat)
-          + " ms ago)";
+      return Mem.getLong(ch.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_LENGTH, a), offset);
     } catch (IOException e) {
-      return " (unreadable: " + e.getMessage() + ")";
+      return -1;
     }
   }
 
@@ -516,7 +608,10 @@ public final class RingWriter implements AutoCloseable {
     }
   }
 
-  /** Stops the heartbeat, unmaps, releases the lock; deletes the file unless the stream failed. */
+  /**
+   * Stops the heartbeat, unmaps, deletes the file unless the stream failed, and lets go of the
+   * lock.
+   */
   @Override
   public void close() throws IOException {
     if (closed) {
@@ -531,25 +626,15 @@ public final class RingWriter implements AutoCloseable {
     }
     boolean failed = Mem.getIntAcquire(file, STREAM_STATE_OFFSET) == STATE_FAILED;
     arena.close();
-    if (path != null) {
+    if (lock != null) {
       try {
-        if (!failed) {
-          Files.deleteIfExists(path);
+        // deleted while locked: no one else renames a file over the name meanwhile
+        if (!failed && lock.isAt(path)) {
+          Files.delete(path);
         }
       } finally {
-        // The lock file stays: deleting it would let two producers lock two different inodes.
-        lock.release();
-        lockChannel.close();
+        lock.close();
       }
     }
-  }
-
-  /**
-   * Returns the lock file next to the ring.
-   *
-   * @return {@code PATH.lock}, or null in process.
-   */
-  public Path lockPath() {
-    return lockPath;
   }
 }

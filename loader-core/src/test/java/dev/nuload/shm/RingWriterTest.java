@@ -64,13 +64,32 @@ class RingWriterTest {
     }
   }
 
+  private List<Path> filesInDir() throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.sorted().toList();
+    }
+  }
+
   @Test
-  void shouldDeleteRingOnCleanClose() throws Exception {
+  void shouldLeaveNoFileInItsDirectoryWhenClosedCleanly() throws Exception {
     Path ring = dir.resolve("ring");
     RingWriter w = RingWriter.create(ring, smallLayout(), fastOptions());
-    assertTrue(Files.exists(ring));
+    assertEquals(List.of(ring), filesInDir(), "the ring is the only file while it is served");
     w.close();
-    assertFalse(Files.exists(ring));
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void shouldKeepTheLockWhenAnotherDescriptorOfTheRingIsClosedInTheSameProcess() throws Exception {
+    Path ring = dir.resolve("ring");
+    try (RingWriter w = RingWriter.create(ring, smallLayout(), fastOptions())) {
+      Files.readAllBytes(ring); // opens and closes the ring: would drop an fcntl lock
+      RingReader.open(ring, Duration.ofSeconds(5)).close();
+      ResourceException e =
+          assertThrows(
+              ResourceException.class, () -> RingWriter.create(ring, smallLayout(), fastOptions()));
+      assertTrue(e.getMessage().contains("another live producer"), e.getMessage());
+    }
   }
 
   @Test
@@ -83,6 +102,7 @@ class RingWriterTest {
       assertTrue(e.getMessage().contains("another live producer"), e.getMessage());
       assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
       assertTrue(Files.exists(ring), "the live ring must survive the refused producer");
+      assertEquals(List.of(ring), filesInDir(), "the refused producer leaves no file");
     }
   }
 
@@ -93,6 +113,35 @@ class RingWriterTest {
     try (RingWriter w = RingWriter.create(ring, smallLayout(), fastOptions())) {
       assertTrue(w.replacedStale().isPresent());
       assertEquals(w.layout().fileLength(), Files.size(ring));
+    }
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void shouldReplaceFailedRingOnceItsProducerHasClosed() throws Exception {
+    Path ring = dir.resolve("ring");
+    RingWriter failed = RingWriter.create(ring, smallLayout(), fastOptions());
+    failed.fail("broken");
+    failed.close();
+    try (RingWriter w = RingWriter.create(ring, smallLayout(), fastOptions())) {
+      assertTrue(w.replacedStale().orElse("").contains("stale ring"), w.replacedStale().toString());
+      assertEquals(
+          RingDescriptor.STATE_RUNNING,
+          ByteBuffer.wrap(Files.readAllBytes(ring))
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .getInt(RingDescriptor.STREAM_STATE_OFFSET));
+    }
+  }
+
+  @Test
+  void shouldDeleteTheTemporaryFileOfAProducerKilledWhileCreating() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path leftover = dir.resolve("ring." + gone.pid() + ".0.tmp");
+    Files.write(leftover, new byte[4096]);
+    Path ring = dir.resolve("ring");
+    try (RingWriter w = RingWriter.create(ring, smallLayout(), fastOptions())) {
+      assertEquals(List.of(ring), filesInDir());
     }
   }
 
@@ -111,9 +160,7 @@ class RingWriterTest {
     assertTrue(e.getMessage().contains("needs " + huge.fileLength() + " bytes"), e.getMessage());
     assertTrue(e.getMessage().contains("bytes") && e.getMessage().contains("available"));
     assertFalse(Files.exists(ring));
-    try (var files = Files.list(dir)) {
-      assertEquals(List.of(dir.resolve("ring.lock")), files.toList(), "only the lock file stays");
-    }
+    assertEquals(List.of(), filesInDir(), "nothing stays");
   }
 
   @Test
@@ -149,6 +196,31 @@ class RingWriterTest {
       assertTrue(e.getMessage().contains("broken jpeg"));
     }
     assertTrue(Files.exists(ring), "a failed ring stays for late consumers");
+  }
+
+  @Test
+  void shouldRemoveAFailedRingWhenAReaderReportsTheErrorAfterItsProducerClosed() throws Exception {
+    Path ring = dir.resolve("ring");
+    RingWriter w = RingWriter.create(ring, smallLayout(), fastOptions());
+    try (RingReader r = RingReader.open(ring, Duration.ofSeconds(5))) {
+      w.fail("broken jpeg");
+      w.close();
+      assertTrue(Files.exists(ring));
+      assertThrows(ProducerGoneException.class, r::next);
+      assertEquals(List.of(), filesInDir());
+    }
+  }
+
+  @Test
+  void shouldLeaveTheRingOfASilentButLiveProducerWhenTheReaderTimesOut() throws Exception {
+    Path ring = dir.resolve("ring");
+    RingOptions slowBeat = new RingOptions(60_000, 2_000, 0, 1, 1, 0, 1);
+    try (RingWriter w = RingWriter.create(ring, smallLayout(), slowBeat);
+        RingReader r = RingReader.open(ring, Duration.ofMillis(200))) {
+      ProducerGoneException e = assertThrows(ProducerGoneException.class, r::next);
+      assertTrue(e.getMessage().contains("has not beaten"), e.getMessage());
+      assertTrue(Files.exists(ring), "its producer still holds the lock");
+    }
   }
 
   @Test

@@ -509,7 +509,6 @@ public final class ServeEndToEnd {
       server.destroyForcibly();
       server.waitFor();
       Files.deleteIfExists(ring);
-      Files.deleteIfExists(ring.resolveSibling(ring.getFileName() + ".lock"));
     }
     if (server.exitValue() != 0) {
       throw new IOException(

@@ -100,7 +100,6 @@ public class RingHandOffBenchmark {
     writer.close();
     arena.close();
     if (dir != null) {
-      Files.deleteIfExists(dir.resolve("ring.lock"));
       Files.deleteIfExists(dir);
     }
   }
