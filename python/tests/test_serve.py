@@ -73,7 +73,7 @@ def finish(proc, timeout=120):
 def test_eval_batches_hold_every_sample_in_file_order_equal_to_preview(
         ring, infos, synth_mini, tokens, nuload, tmp_path):
     proc = serve(ring, infos, synth_mini, "--eval", "--batch-size", 4, "--workers", 2)
-    batches = consume(proc, ring, keep=("img", "lidar2img", "intrinsics", "img_shape"))
+    batches = consume(proc, ring, keep=("img", "lidar2img", "intrinsics", "img_shape", "extrinsics"))
     finish(proc)
     got = [t for b in batches for t in b["tokens"]]
     assert got == tokens
@@ -90,6 +90,8 @@ def test_eval_batches_hold_every_sample_in_file_order_equal_to_preview(
         np.testing.assert_allclose(b["lidar2img"][i], np.array(meta["lidar2img"]), rtol=0,
                                    atol=1e-9)
         np.testing.assert_allclose(b["intrinsics"][i], np.array(meta["intrinsics"]), rtol=0,
+                                   atol=1e-9)
+        np.testing.assert_allclose(b["extrinsics"][i], np.array(meta["extrinsics"]), rtol=0,
                                    atol=1e-9)
         assert list(b["img_shape"][i]) == meta["img_shape"]
 

@@ -60,6 +60,40 @@ public final class RingServer {
       PrintWriter status,
       boolean redraw)
       throws IOException, InterruptedException {
+    return serve(ring, source, options, consumerTimeoutMs, attachTimeoutMs, status, redraw, false);
+  }
+
+  /**
+   * Serves every epoch into {@code ring}, optionally removing the ring's name however the server
+   * ends.
+   *
+   * @param ring the ring file.
+   * @param source the dataset.
+   * @param options engine options.
+   * @param consumerTimeoutMs how long a consumer may stay silent.
+   * @param attachTimeoutMs how long to wait for a first consumer once the ring is full (0: for
+   *     ever).
+   * @param status where the status line goes (once a second), or null.
+   * @param redraw redraw the status line in place.
+   * @param removeOnExit also remove the name of a failed ring, and of a ring stopped by a signal
+   *     (SIGTERM, SIGINT; the JVM's shutdown hook), instead of leaving it for a late consumer to
+   *     read the error: for a ring owned by one trainer process that maps it before it can need the
+   *     error ({@code nuload.torch.Loader}), so nothing stays in {@code /dev/shm} when the trainer
+   *     is gone.
+   * @return what happened.
+   * @throws IOException when the ring cannot be created.
+   * @throws InterruptedException when interrupted.
+   */
+  public static Result serve(
+      Path ring,
+      SampleSource source,
+      EngineOptions options,
+      long consumerTimeoutMs,
+      long attachTimeoutMs,
+      PrintWriter status,
+      boolean redraw,
+      boolean removeOnExit)
+      throws IOException, InterruptedException {
     RingLayout layout = BatchEngine.plan(source, options);
     RingOptions ringOptions =
         new RingOptions(
@@ -75,11 +109,13 @@ public final class RingServer {
     try (RingWriter writer = RingWriter.create(ring, layout, ringOptions)) {
       Thread hook =
           new Thread(
-              () ->
-                  writer.fail(
-                      "producer pid "
-                          + ProcessHandle.current().pid()
-                          + " was stopped by a signal"));
+              () -> {
+                writer.fail(
+                    "producer pid " + ProcessHandle.current().pid() + " was stopped by a signal");
+                if (removeOnExit) {
+                  writer.removeName();
+                }
+              });
       Runtime.getRuntime().addShutdownHook(hook);
       Thread reporter = null;
       if (status != null) {
@@ -97,6 +133,11 @@ public final class RingServer {
         }
       } catch (ConsumerGoneException e) {
         gone = e.getMessage();
+      } catch (RuntimeException | Error e) {
+        if (removeOnExit) {
+          writer.removeName();
+        }
+        throw e;
       } finally {
         if (reporter != null) {
           reporter.interrupt();

@@ -609,6 +609,24 @@ public final class RingWriter implements AutoCloseable {
   }
 
   /**
+   * Removes the ring's name now, failed or not, while the lock is held (so it never removes a newer
+   * producer's ring); readers that have it mapped read on. Does nothing for an in-process ring or
+   * when the name is already gone. Never throws: it runs from shutdown hooks and error paths.
+   */
+  public void removeName() {
+    if (lock == null) {
+      return;
+    }
+    try {
+      if (lock.isAt(path)) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      // the name stays; the next producer on the path replaces a stale ring
+    }
+  }
+
+  /**
    * Stops the heartbeat, unmaps, deletes the file unless the stream failed, and lets go of the
    * lock.
    */

@@ -199,6 +199,21 @@ class RingWriterTest {
   }
 
   @Test
+  void shouldRemoveTheNameOfAFailedRingOnRequestWhileAnAttachedReaderStillReadsTheError()
+      throws Exception {
+    Path ring = dir.resolve("ring");
+    try (RingWriter w = RingWriter.create(ring, smallLayout(), fastOptions());
+        RingReader r = RingReader.open(ring, Duration.ofSeconds(5))) {
+      w.fail("sample 3 (epoch 0): missing jpeg");
+      w.removeName();
+      assertEquals(List.of(), filesInDir(), "the name is gone at once");
+      ProducerGoneException e = assertThrows(ProducerGoneException.class, r::next);
+      assertEquals("sample 3 (epoch 0): missing jpeg", e.producerError());
+    }
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
   void shouldRemoveAFailedRingWhenAReaderReportsTheErrorAfterItsProducerClosed() throws Exception {
     Path ring = dir.resolve("ring");
     RingWriter w = RingWriter.create(ring, smallLayout(), fastOptions());

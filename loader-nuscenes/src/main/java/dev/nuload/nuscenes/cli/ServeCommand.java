@@ -46,6 +46,14 @@ public final class ServeCommand implements Callable<Integer> {
       description = "ring file, normally under /dev/shm.")
   Path ring;
 
+  @Option(
+      names = "--remove-on-exit",
+      description =
+          "remove the ring's name however the server ends (a failure or a signal too) instead of"
+              + " leaving a failed ring for a late consumer: for a ring owned by one trainer that"
+              + " maps it first (nuload.torch.Loader starts the server so).")
+  boolean removeOnExit;
+
   /** Creates the command (picocli fills the fields). */
   public ServeCommand() {}
 
@@ -82,7 +90,8 @@ public final class ServeCommand implements Callable<Integer> {
             engine.consumerTimeoutMs(),
             engine.attachTimeoutMs(),
             spec.commandLine().getErr(),
-            Terminal.isInteractive());
+            Terminal.isInteractive(),
+            removeOnExit);
     if (r.replacedStale() != null) {
       out.println("serve: replaced " + r.replacedStale());
     }

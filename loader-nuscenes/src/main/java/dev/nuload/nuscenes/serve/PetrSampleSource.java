@@ -38,6 +38,8 @@ import java.util.Objects;
  *       <td>seconds from each image to the key lidar sweep</td></tr>
  *   <tr><td>{@code img_shape}</td><td>int32</td><td>{@code [2]}</td>
  *       <td>height and width before padding</td></tr>
+ *   <tr><td>{@code extrinsics}</td><td>float64</td><td>{@code [V, 4, 4]}</td>
+ *       <td>PETR's transposed lidar-to-camera ({@code lidar2img = intrinsics * extrinsics^T})</td></tr>
  * </table>
  *
  * <p>Metadata: {@code sample_tokens} (string), {@code gt_boxes} (ragged float32 rows of 9: x, y, z
@@ -62,6 +64,9 @@ public final class PetrSampleSource implements SampleSource {
 
   /** Index of {@code img_shape} in {@link #tensors()}. */
   public static final int IMG_SHAPE = 4;
+
+  /** Index of {@code extrinsics} in {@link #tensors()}. */
+  public static final int EXTRINSICS = 5;
 
   /** Index of {@code sample_tokens} in {@link #metadata()}. */
   public static final int SAMPLE_TOKENS = 0;
@@ -145,7 +150,8 @@ public final class PetrSampleSource implements SampleSource {
         TensorSpec.of("lidar2img", DType.FLOAT64, v, 4, 4),
         TensorSpec.of("intrinsics", DType.FLOAT64, v, 4, 4),
         TensorSpec.of("timestamps", DType.FLOAT64, v),
-        TensorSpec.of("img_shape", DType.INT32, 2));
+        TensorSpec.of("img_shape", DType.INT32, 2),
+        TensorSpec.of("extrinsics", DType.FLOAT64, v, 4, 4));
   }
 
   @Override
@@ -194,6 +200,7 @@ public final class PetrSampleSource implements SampleSource {
       SampleResult r = process(processor, sampleIndex, epoch, dst.tensor(IMG));
       putMatrices(dst.tensor(LIDAR2IMG), r.lidar2img());
       putMatrices(dst.tensor(INTRINSICS), r.intrinsics());
+      putMatrices(dst.tensor(EXTRINSICS), r.extrinsics());
       MemorySegment ts = dst.tensor(TIMESTAMPS);
       for (int v = 0; v < r.timestamps().length; v++) {
         ts.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, v, r.timestamps()[v]);

@@ -49,11 +49,12 @@ class PetrSampleSourceTest {
     PetrSampleSource s = new PetrSampleSource(records, config(), dataroot, 0, false);
     List<TensorSpec> t = s.tensors();
     assertEquals(
-        List.of("img", "lidar2img", "intrinsics", "timestamps", "img_shape"),
+        List.of("img", "lidar2img", "intrinsics", "timestamps", "img_shape", "extrinsics"),
         t.stream().map(TensorSpec::name).toList());
     assertEquals(DType.UINT8, t.get(PetrSampleSource.IMG).dtype());
     assertArrayEquals(new long[] {6, 3, 320, 800}, t.get(PetrSampleSource.IMG).shape());
     assertArrayEquals(new long[] {6, 4, 4}, t.get(PetrSampleSource.LIDAR2IMG).shape());
+    assertArrayEquals(new long[] {6, 4, 4}, t.get(PetrSampleSource.EXTRINSICS).shape());
     assertEquals(
         List.of("sample_tokens", "gt_boxes", "gt_labels"),
         s.metadata().stream().map(m -> m.name()).toList());
