@@ -5,10 +5,12 @@ import dev.nuload.NuloadException;
 import dev.nuload.nuscenes.petr.PetrConfig;
 import dev.nuload.nuscenes.serve.PetrSampleSource;
 import dev.nuload.pipeline.EngineOptions;
+import dev.nuload.pipeline.ParentWatch;
 import dev.nuload.pipeline.RingServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,6 +56,14 @@ public final class ServeCommand implements Callable<Integer> {
               + " maps it first (nuload.torch.Loader starts the server so).")
   boolean removeOnExit;
 
+  @Option(
+      names = "--parent-pid",
+      paramLabel = "PID",
+      description =
+          "exit (removing the ring with --remove-on-exit) as soon as process PID, which started"
+              + " this server, ends: the Linux parent-death signal and a check every 0.2 s.")
+  Long parentPid;
+
   /** Creates the command (picocli fills the fields). */
   public ServeCommand() {}
 
@@ -67,6 +77,16 @@ public final class ServeCommand implements Callable<Integer> {
       throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (parentPid != null) {
+      long parent = parentPid;
+      ParentWatch.start(
+          parent,
+          Duration.ofMillis(200),
+          () -> {
+            System.err.println("nuload serve: its parent process " + parent + " ended; stopping");
+            System.exit(ExitCode.FAILURE);
+          });
+    }
     PetrSampleSource source = samples.batches(config, options).source();
     out.printf(
         Locale.ROOT,
