@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "preview",
     description = {
-      "Processes one sample with the PETR pipeline (PETRv2 800x320 preset by default) and writes"
-          + " img.npy, meta.json and one PNG per view with the projected GT boxes.",
+      "Processes one sample with the PETR pipeline (the PETRv2 800x320 preset by default, or"
+          + " the training config given by --config) and writes img.npy, meta.json and one PNG"
+          + " per view with the projected GT boxes.",
       ""
     })
 public final class PreviewCommand implements Callable<Integer> {
@@ -72,14 +73,7 @@ public final class PreviewCommand implements Callable<Integer> {
           "exact (Pillow-identical) or fast (DCT-scaled decode; default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(
-      names = "--preset",
-      defaultValue = "petrv2",
-      description = "petrv2 (800x320, 2 frames) or petrv1 (default: ${DEFAULT-VALUE}).")
-  String preset;
-
-  @Option(names = "--frames", description = "Frames per sample: 1 or 2 (default: the preset's).")
-  Integer frames;
+  @picocli.CommandLine.Mixin PetrPipelineMixin pipeline;
 
   @Option(names = "--train", description = "Training augmentation (default: test pipeline).")
   boolean train;
@@ -98,16 +92,13 @@ public final class PreviewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PetrConfig config;
+    ImageMode imageMode;
     try {
-      config =
-          PetrConfig.preset(preset).withDtype(TensorDType.FLOAT32).withMode(ImageMode.parse(mode));
-      if (frames != null) {
-        config = config.withFrames(frames);
-      }
+      imageMode = ImageMode.parse(mode);
     } catch (IllegalArgumentException e) {
       throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
+    PetrConfig config = pipeline.pipeline().withDtype(TensorDType.FLOAT32).withMode(imageMode);
     if (!Files.isRegularFile(infos)) {
       throw new BadDataException(infos + ": info file not found");
     }
