@@ -261,29 +261,33 @@ def _max_rel(got, want):
 
 
 def cmd_parity(a):
-    """One sample of the Java pipeline against this reference: the parameters (test mode: this
-    reference's own; training: the given resize ratio, crop offset and flip), the normalised padded
-    float32 tensor (must be identical) and the intrinsics and lidar2img (relative 1e-12)."""
+    """One sample of the Java pipeline against this reference. The job holds the config, the mode,
+    the views (image path and calibration as the info has it), the Java sample's metas (the fields
+    of ``nuload preview``'s meta.json) and the path of its image tensor (.npy). Test mode: the
+    reference computes the parameters from the config; training: it takes the resize ratio, crop
+    offset, flip, rotation and scale from the metas and derives the rest. Checked: the resize
+    size, crop and flip, the normalised padded float32 tensor (must be identical) and the
+    intrinsics and lidar2img (relative 1e-12)."""
     with open(a.job) as f:
         job = json.load(f)
     cfg = PipelineConfig.from_pipeline(job["config"])
-    java = job["java"]
+    meta = job["meta"]
+    given = meta["augmentation"]
     if job["mode"] == "test":
         aug = test_augmentation(cfg)
         rotation, scale = 0.0, 1.0
     else:
-        p = job["params"]
-        aug = augmentation(p["resize"], p["crop_w"], p["flip"], cfg, p.get("bot_pct", 0.0))
-        rotation, scale = p["rotation"], p["scale"]
+        aug = augmentation(given["resize"], given["crop"][0], given["flip"], cfg,
+                           job.get("bot_pct", 0.0))
+        rotation, scale = given["rot_angle"], given["scale_ratio"]
     report = {"resize_dims": list(aug["resize_dims"]), "crop": list(aug["crop"]),
-              "flip": aug["flip"]}
-    problems = []
-    for key in ("resize_dims", "crop", "flip"):
-        if report[key] != java[key]:
-            problems.append(f"{key}: java {java[key]}, reference {report[key]}")
+              "flip": aug["flip"], "rot_angle": rotation, "scale_ratio": scale}
+    problems = [f"{key}: java {given[key]}, reference {report[key]}"
+                for key in ("resize_dims", "crop", "flip", "rot_angle", "scale_ratio")
+                if report[key] != given[key]]
     want = sample_tensor([v["path"] for v in job["views"]], aug["resize_dims"], aug["crop"],
                          aug["flip"], True, cfg)
-    got = np.load(java["img"])
+    got = np.load(job["img"])
     report["shape"] = list(want.shape)
     if got.shape != want.shape:
         problems.append(f"img shape: java {list(got.shape)}, reference {list(want.shape)}")
@@ -295,7 +299,11 @@ def cmd_parity(a):
             problems.append(f"img: {report['img_elements_differing']} elements differ")
     intrinsics, lidar2img = geometry(job["views"], aug, rotation, scale)
     for name, want_m in (("intrinsics", intrinsics), ("lidar2img", lidar2img)):
-        got_m = np.array(java[name], dtype=np.float64).reshape(want_m.shape)
+        got_m = np.array(meta[name], dtype=np.float64)
+        if got_m.shape != want_m.shape:
+            problems.append(f"{name}: java shape {list(got_m.shape)}, reference "
+                            f"{list(want_m.shape)}")
+            continue
         report[name + "_max_rel"] = _max_rel(got_m, want_m)
         if report[name + "_max_rel"] > 1e-12:
             problems.append(f"{name}: relative difference {report[name + '_max_rel']:.3g}")

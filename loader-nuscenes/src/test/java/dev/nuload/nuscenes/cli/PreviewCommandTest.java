@@ -27,6 +27,11 @@ class PreviewCommandTest {
 
   @BeforeAll
   static void buildInfos() {
+    infos = scene0523Infos(dir);
+  }
+
+  /** Runs {@code nuload infos} on the real scene-0523 into {@code dir} and returns the val file. */
+  static Path scene0523Infos(Path dir) {
     Path root = Fixtures.real("scene-0523");
     CommandLine cl = NuloadCli.commandLine();
     cl.setOut(new PrintWriter(new StringWriter()));
@@ -41,7 +46,7 @@ class PreviewCommandTest {
             "--out",
             dir.resolve("infos").toString());
     assertEquals(0, rc);
-    infos = dir.resolve("infos/nuscenes_infos_val.arrow");
+    return dir.resolve("infos/nuscenes_infos_val.arrow");
   }
 
   private int run(String... args) {

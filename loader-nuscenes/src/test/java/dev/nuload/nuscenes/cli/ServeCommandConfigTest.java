@@ -48,20 +48,7 @@ class ServeCommandConfigTest {
 
   @BeforeAll
   static void buildInfosAndConfig() throws IOException {
-    CommandLine cl = NuloadCli.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter()));
-    cl.setErr(new PrintWriter(new StringWriter()));
-    int rc =
-        cl.execute(
-            "infos",
-            "--dataroot",
-            root().toString(),
-            "--version",
-            "v1.0-trainval",
-            "--out",
-            dir.resolve("infos").toString());
-    assertEquals(0, rc);
-    infos = dir.resolve("infos/nuscenes_infos_val.arrow");
+    infos = PreviewCommandTest.scene0523Infos(dir);
     config = Files.writeString(dir.resolve("petr_600x240.json"), PetrFixtures.PETR_600X240_JSON);
   }
 

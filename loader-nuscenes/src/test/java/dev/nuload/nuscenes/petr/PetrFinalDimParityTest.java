@@ -93,8 +93,16 @@ class PetrFinalDimParityTest {
     parity(c, info, PetrFixtures.dataroot(), p, true);
   }
 
-  /** Runs the Java sample, writes the job for the reference and asserts its verdict. */
+  /** Runs the Java sample and asserts that the reference finds it identical. */
   private void parity(PetrConfig c, InfoRecord info, Path root, AugmentParams p, boolean train)
+      throws Exception {
+    String out = reference(c, info, root, p, train, 0);
+    assertTrue(out.contains("\"shape\": [" + c.views() + ", 3, 256, 608]"), out);
+  }
+
+  /** Runs the Java sample, hands it to the reference and returns its report. */
+  private String reference(
+      PetrConfig c, InfoRecord info, Path root, AugmentParams p, boolean train, int exit)
       throws Exception {
     assertTrue(TurboJpegDecoder.isAvailable(), "the exact mode needs libturbojpeg.so.0");
     Path npy = tmp.resolve("java.npy");
@@ -118,26 +126,27 @@ class PetrFinalDimParityTest {
     String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(py.waitFor(300, TimeUnit.SECONDS), "reference timed out");
     System.out.println("final_dim parity: " + out.strip());
-    assertEquals(0, py.exitValue(), "reference says: " + out);
-    assertTrue(out.contains("\"shape\": [" + c.views() + ", 3, 256, 608]"), out);
+    assertEquals(exit, py.exitValue(), "reference says: " + out);
+    return out;
+  }
+
+  @Test
+  void shouldTellTheFastModeFromTheExactOne() throws Exception {
+    PetrConfig c = PetrFixtures.petr600x240().withMode(ImageMode.FAST);
+    InfoRecord info = PetrFixtures.scene0061();
+    AugmentParams p = PetrAugmentation.test(c, 0);
+    String out = reference(c, info, PetrFixtures.dataroot0061(tmp.resolve("root")), p, false, 1);
+    assertTrue(out.contains("elements differ"), out);
   }
 
   private static void writeJob(
       Path job, PetrConfig c, InfoRecord info, Path root, SampleResult r, Path npy, boolean train)
       throws IOException {
-    AugmentParams p = r.params();
     try (JsonGenerator g = JSON.createGenerator(Files.newBufferedWriter(job))) {
       g.writeStartObject();
       g.writeFieldName("config");
       g.writeRawValue(c.toJson());
       g.writeStringField("mode", train ? "train" : "test");
-      g.writeObjectFieldStart("params");
-      g.writeNumberField("resize", p.resizeRatio());
-      g.writeNumberField("crop_w", p.cropLeft());
-      g.writeBooleanField("flip", p.flip());
-      g.writeNumberField("rotation", p.rotation());
-      g.writeNumberField("scale", p.scale());
-      g.writeEndObject();
       g.writeArrayFieldStart("views");
       int nc = c.cameras().size();
       for (int v = 0; v < c.views(); v++) {
@@ -160,22 +169,10 @@ class PetrFinalDimParityTest {
         g.writeEndObject();
       }
       g.writeEndArray();
-      g.writeObjectFieldStart("java");
-      g.writeStringField("img", npy.toString());
-      g.writeArrayFieldStart("resize_dims");
-      g.writeNumber(p.resizeWidth());
-      g.writeNumber(p.resizeHeight());
-      g.writeEndArray();
-      g.writeArrayFieldStart("crop");
-      g.writeNumber(p.cropLeft());
-      g.writeNumber(p.cropTop());
-      g.writeNumber(p.cropLeft() + c.finalWidth());
-      g.writeNumber(p.cropTop() + c.finalHeight());
-      g.writeEndArray();
-      g.writeBooleanField("flip", p.flip());
-      matrices(g, "intrinsics", r.intrinsics());
-      matrices(g, "lidar2img", r.lidar2img());
+      g.writeObjectFieldStart("meta");
+      SampleMetaJson.writeFields(g, r, c);
       g.writeEndObject();
+      g.writeStringField("img", npy.toString());
       g.writeEndObject();
     }
   }
@@ -183,13 +180,5 @@ class PetrFinalDimParityTest {
   private static void numbers(JsonGenerator g, String name, double[] values) throws IOException {
     g.writeFieldName(name);
     g.writeArray(values, 0, values.length);
-  }
-
-  private static void matrices(JsonGenerator g, String name, double[][] ms) throws IOException {
-    g.writeArrayFieldStart(name);
-    for (double[] m : ms) {
-      g.writeArray(m, 0, m.length);
-    }
-    g.writeEndArray();
   }
 }
