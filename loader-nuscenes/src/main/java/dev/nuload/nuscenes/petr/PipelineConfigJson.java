@@ -110,8 +110,11 @@ final class PipelineConfigJson {
       }
     }
     double[] resize = ida.range("resize_lim", null);
-    if (!(resize[0] > 0)) {
-      throw ida.refuse("resize_lim", ida.get("resize_lim"), "must be positive");
+    if (!(resize[0] > 0)
+        || (int) (sourceWidth * resize[0]) < 1
+        || (int) (sourceHeight * resize[0]) < 1) {
+      throw ida.refuse(
+          "resize_lim", ida.get("resize_lim"), "must be positive and resize H x W to at least 1x1");
     }
     double[] bot = ida.range("bot_pct_lim", List.of(0.0, 0.0));
     if (bot[0] < 0 || bot[1] >= 1) {

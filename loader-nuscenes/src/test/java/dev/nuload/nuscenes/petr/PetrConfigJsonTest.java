@@ -153,6 +153,9 @@ class PetrConfigJsonTest {
         "[240, 600] | [240.5, 600] | ida_aug_conf.final_dim [240.5, 600] must be a list of 2"
             + " integers",
         "[240, 600] | [240] | ida_aug_conf.final_dim [240] must be a list of 2 integers",
+        "[0.36, 0.48] | [0.0001, 0.48] | ida_aug_conf.resize_lim [1.0E-4, 0.48] must be positive and"
+            + " resize H x W to at least 1x1",
+        "[0.36, 0.48] | [-1, 0.48] | ida_aug_conf.resize_lim [-1, 0.48] must be positive",
         "[0.36, 0.48] | [0.48, 0.36] | ida_aug_conf.resize_lim [0.48, 0.36] must be [min, max]"
             + " with min <= max",
         "\"name\": \"tiny\" | \"name\": \"tiny\", \"frames\": 3 | frames 3 is not served: nuload"
