@@ -28,11 +28,11 @@ final class PetrPipelineMixin {
       names = "--config",
       paramLabel = "FILE",
       description =
-          "the training config's data settings instead of a preset: nuload-pipeline/1 JSON"
-              + " (FILE.json, see docs/format/pipeline-config.md), or an mmdet3d config (FILE.py)"
-              + " or a Paddle3D one (FILE.yml, FILE.yaml) converted by python3 -m nuload.config"
-              + " FILE. Unknown keys and values nuload cannot honour are refused (exit 3); exit 4"
-              + " when the converter cannot run.")
+          "the training config's data settings instead of a preset, by FILE's extension: json"
+              + " is the form nuload-pipeline/1 (docs/format/pipeline-config.md), read as it is;"
+              + " py (mmdet3d) and yml or yaml (Paddle3D) are converted to it by python3 -m"
+              + " nuload.config FILE. Unknown keys and values nuload cannot honour are refused"
+              + " (exit 3); exit 4 when the converter cannot run.")
   Path config;
 
   @Option(
