@@ -7,13 +7,22 @@ accurate integer IDCT and smooth chroma upsampling, and the channels are reverse
 ``ResizeCropFlipImage`` (``Image.fromarray(uint8)`` -> ``resize`` with BICUBIC, Pillow's default for
 RGB since 7.0 -> ``crop`` -> optional ``FLIP_LEFT_RIGHT`` -> ``rotate(0)`` -> float32),
 ``NormalizeMultiviewImage`` (float32 ``(x - mean) * (1 / std)``) and ``PadMultiViewImage`` (zeros to
-a multiple of the divisor), then stacks CHW.
+a multiple of the divisor), then stacks CHW. The geometry of ``ResizeCropFlipImage`` (the ida
+matrix on the intrinsics, ``lidar2img = intrinsics @ extrinsics.T``) and of
+``GlobalRotScaleTransImage`` is here too, in float64 numpy, from the info's ``cam_intrinsic`` and
+``sensor2lidar_*`` as PETR's ``get_data_info`` builds them.
 
-Used by the Java parity tests (``compare``) and as the Python side of ``nuload bench`` (``bench``).
+The sizes, ranges and normalisation come from a ``PipelineConfig`` (the image keys of a
+``nuload-pipeline/1`` config, docs/format/pipeline-config.md); every function defaults to
+``PETRV2`` (PETRv2 800x320), the module constants below.
+
+Used by the Java parity tests (``compare``, ``parity``) and as the Python side of ``nuload bench``
+(``bench``).
 
 Usage:
   python3 petr_reference.py compare --java OUT.npy --resize W H --crop L T R B [--flip]
-          [--normalized] IMAGE...
+          [--normalized] [--config CFG.json] IMAGE...
+  python3 petr_reference.py parity --job JOB.json
   python3 petr_reference.py bench --images LIST.txt --samples N --views V --processes P --seed S
 """
 
@@ -22,6 +31,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -31,6 +41,43 @@ STD = (57.375, 57.120, 58.395)
 FINAL_H, FINAL_W = 320, 800
 SRC_H, SRC_W = 900, 1600
 RESIZE_LIM = (0.47, 0.625)
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """The image settings of a PETR pipeline: ``ida_aug_conf`` (``final_dim`` is (fH, fW)),
+    ``img_norm_cfg`` and ``PadMultiViewImage.size_divisor``. The defaults are PETRv2 800x320."""
+
+    final_dim: tuple = (FINAL_H, FINAL_W)
+    resize_lim: tuple = RESIZE_LIM
+    bot_pct_lim: tuple = (0.0, 0.0)
+    rand_flip: bool = True
+    H: int = SRC_H
+    W: int = SRC_W
+    mean: tuple = MEAN
+    std: tuple = STD
+    to_rgb: bool = False
+    size_divisor: int = 32
+
+    @classmethod
+    def from_pipeline(cls, cfg):
+        """From a ``nuload-pipeline/1`` config (a dict, or the path of its .json), with the
+        format's defaults for the keys it leaves out."""
+        if not isinstance(cfg, dict):
+            with open(cfg) as f:
+                cfg = json.load(f)
+        ida = cfg["ida_aug_conf"]
+        norm = cfg["img_norm_cfg"]
+        return cls(final_dim=tuple(ida["final_dim"]), resize_lim=tuple(ida["resize_lim"]),
+                   bot_pct_lim=tuple(ida.get("bot_pct_lim", (0.0, 0.0))),
+                   rand_flip=bool(ida.get("rand_flip", False)),
+                   H=int(ida.get("H", 900)), W=int(ida.get("W", 1600)),
+                   mean=tuple(norm["mean"]), std=tuple(norm["std"]),
+                   to_rgb=bool(norm.get("to_rgb", False)),
+                   size_divisor=int(cfg.get("size_divisor", 32)))
+
+
+PETRV2 = PipelineConfig()
 
 
 def load_bgr_float32(path):
@@ -51,10 +98,13 @@ def resize_crop_flip(img, resize_dims, crop, flip, rotate=0):
     return np.array(pil).astype(np.float32)
 
 
-def normalize(img, mean=MEAN, std=STD):
-    """``mmcv.imnormalize`` with to_rgb=False: float32 ``(x - mean) * (1 / std)``."""
+def normalize(img, mean=MEAN, std=STD, to_rgb=False):
+    """``mmcv.imnormalize``: float32 ``(x - mean) * (1 / std)``, after B,G,R -> R,G,B when
+    ``to_rgb``."""
     m = np.asarray(mean, dtype=np.float64).astype(np.float32)
     inv = (1.0 / np.asarray(std, dtype=np.float64)).astype(np.float32)
+    if to_rgb:
+        img = img[:, :, ::-1]
     return (img - m) * inv
 
 
@@ -70,40 +120,128 @@ def pad(img, divisor=32):
     return out
 
 
-def train_params(rng):
-    """One ``ResizeCropFlipImage`` draw in training mode (spec 3.3.6)."""
-    r = rng.uniform(*RESIZE_LIM)
-    new_w, new_h = int(SRC_W * r), int(SRC_H * r)
-    crop_h = int((1 - rng.uniform(0.0, 0.0)) * new_h) - FINAL_H
-    crop_w = int(rng.uniform(0, max(0, new_w - FINAL_W)))
-    flip = bool(rng.choice([0, 1]))
-    return (new_w, new_h), (crop_w, crop_h, crop_w + FINAL_W, crop_h + FINAL_H), flip
+def augmentation(resize, crop_w, flip, cfg=PETRV2, bot_pct=0.0):
+    """``ResizeCropFlipImage`` parameters from the resize ratio, the crop's left edge, the flip and
+    the bottom-crop fraction: dict(resize, resize_dims, crop, flip)."""
+    f_h, f_w = cfg.final_dim
+    new_w, new_h = int(cfg.W * resize), int(cfg.H * resize)
+    crop_h = int((1 - bot_pct) * new_h) - f_h
+    return {"resize": resize, "resize_dims": (new_w, new_h),
+            "crop": (crop_w, crop_h, crop_w + f_w, crop_h + f_h), "flip": bool(flip)}
 
 
-def sample_tensor(paths, resize_dims, crop, flip, normalized=True):
-    """The per-sample image pipeline: [V, 3, H, W] float32."""
+def train_augmentation(rng, cfg=PETRV2):
+    """One ``ResizeCropFlipImage`` draw in training mode (spec 3.3.6): resize ratio, bottom-crop
+    fraction, crop offset, flip, in that order."""
+    f_w = cfg.final_dim[1]
+    r = rng.uniform(*cfg.resize_lim)
+    new_w = int(cfg.W * r)
+    bot_pct = rng.uniform(*cfg.bot_pct_lim)
+    crop_w = int(rng.uniform(0, max(0, new_w - f_w)))
+    flip = bool(cfg.rand_flip and rng.choice([0, 1]))
+    return augmentation(r, crop_w, flip, cfg, bot_pct)
+
+
+def test_augmentation(cfg=PETRV2):
+    """The fixed test-mode parameters (spec 3.3.6): r = max(fH/H, fW/W), bottom crop at the mean
+    of bot_pct_lim, centred horizontally, no flip."""
+    f_h, f_w = cfg.final_dim
+    r = max(f_h / cfg.H, f_w / cfg.W)
+    crop_w = int(max(0, int(cfg.W * r) - f_w) / 2)
+    return augmentation(r, crop_w, False, cfg, float(np.mean(cfg.bot_pct_lim)))
+
+
+def train_params(rng, cfg=PETRV2):
+    """One training draw as ``(resize_dims, crop, flip)``."""
+    a = train_augmentation(rng, cfg)
+    return a["resize_dims"], a["crop"], a["flip"]
+
+
+def test_params(cfg=PETRV2):
+    """The test-mode parameters as ``(resize_dims, crop, flip)``."""
+    a = test_augmentation(cfg)
+    return a["resize_dims"], a["crop"], a["flip"]
+
+
+def sample_tensor(paths, resize_dims, crop, flip, normalized=True, cfg=PETRV2):
+    """The per-sample image pipeline: [V, 3, H, W] float32 (normalised and padded), or the 8-bit
+    values of the crop as float32 when not ``normalized``."""
     views = []
     for p in paths:
         img = resize_crop_flip(load_bgr_float32(p), resize_dims, crop, flip)
         if normalized:
-            img = pad(normalize(img))
+            img = pad(normalize(img, cfg.mean, cfg.std, cfg.to_rgb), cfg.size_divisor)
         views.append(img)
     return np.ascontiguousarray(np.stack(views).transpose(0, 3, 1, 2))
 
 
+def ida_matrix(resize, crop, flip):
+    """The 3x3 image-augmentation matrix of ``ResizeCropFlipImage`` (BEVDet construction, rot 0):
+    scale by r, shift by the crop, mirror about the crop's width."""
+    a = np.eye(2) * resize
+    b = -np.array(crop[:2], dtype=np.float64)
+    if flip:
+        m = np.array([[-1.0, 0.0], [0.0, 1.0]])
+        a = m @ a
+        b = m @ b + np.array([crop[2] - crop[0], 0.0])
+    ida = np.eye(3)
+    ida[:2, :2] = a
+    ida[:2, 2] = b
+    return ida
+
+
+def view_matrices(view):
+    """PETR ``get_data_info`` for one camera: (intrinsics 4x4, extrinsics 4x4) from the info's
+    ``cam_intrinsic`` and ``sensor2lidar_rotation/translation``, or the view's own
+    ``intrinsics``/``extrinsics`` (past camera frames carry them in the info)."""
+    if "intrinsics" in view:
+        return (np.array(view["intrinsics"], dtype=np.float64).reshape(4, 4),
+                np.array(view["extrinsics"], dtype=np.float64).reshape(4, 4))
+    rot = np.array(view["sensor2lidar_rotation"], dtype=np.float64).reshape(3, 3)
+    lidar2cam_r = np.linalg.inv(rot)
+    lidar2cam_t = np.array(view["sensor2lidar_translation"], dtype=np.float64) @ lidar2cam_r.T
+    lidar2cam_rt = np.eye(4)
+    lidar2cam_rt[:3, :3] = lidar2cam_r.T
+    lidar2cam_rt[3, :3] = -lidar2cam_t
+    viewpad = np.eye(4)
+    viewpad[:3, :3] = np.array(view["cam_intrinsic"], dtype=np.float64).reshape(3, 3)
+    return viewpad, lidar2cam_rt
+
+
+def geometry(views, aug, rotation=0.0, scale=1.0):
+    """(intrinsics [V,4,4], lidar2img [V,4,4]) after ``ResizeCropFlipImage`` and, for a rotation
+    or scale, ``GlobalRotScaleTransImage`` (``lidar2img @ inv(Rz) @ inv(S)``)."""
+    ida = ida_matrix(aug["resize"], aug["crop"], aug["flip"])
+    c, s = np.cos(rotation), np.sin(rotation)
+    rz = np.array([[c, -s, 0, 0], [s, c, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], dtype=np.float64)
+    sc = np.diag([scale, scale, scale, 1.0])
+    intrinsics, lidar2img = [], []
+    for v in views:
+        k, e = view_matrices(v)
+        k = k.copy()
+        k[:3, :3] = ida @ k[:3, :3]
+        l2i = k @ e.T
+        if rotation != 0.0 or scale != 1.0:
+            l2i = l2i @ np.linalg.inv(rz) @ np.linalg.inv(sc)
+        intrinsics.append(k)
+        lidar2img.append(l2i)
+    return np.stack(intrinsics), np.stack(lidar2img)
+
+
 def cmd_compare(a):
+    cfg = PipelineConfig.from_pipeline(a.config) if a.config else PETRV2
     want_u8 = sample_tensor(a.images, tuple(a.resize), tuple(a.crop), a.flip, normalized=False)
     got = np.load(a.java)
     if got.shape != want_u8.shape and not a.normalized:
         print(json.dumps({"error": f"shape {got.shape} != {want_u8.shape}"}))
         return 1
     if a.normalized:
-        want = sample_tensor(a.images, tuple(a.resize), tuple(a.crop), a.flip, normalized=True)
+        want = sample_tensor(a.images, tuple(a.resize), tuple(a.crop), a.flip, True, cfg)
         if got.shape != want.shape:
             print(json.dumps({"error": f"shape {got.shape} != {want.shape}"}))
             return 1
         diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
-        limit = 1.0 / min(STD) + 1e-5
+        limit = 1.0 / min(cfg.std) + 1e-5
     else:
         diff = np.abs(got.astype(np.int32) - want_u8.astype(np.int32))
         limit = 1
@@ -116,6 +254,62 @@ def cmd_compare(a):
     }
     print(json.dumps(report))
     return 0 if report["max_abs"] <= limit else 1
+
+
+def _max_rel(got, want):
+    return float((np.abs(got - want) / np.maximum(1.0, np.abs(want))).max())
+
+
+def cmd_parity(a):
+    """One sample of the Java pipeline against this reference. The job holds the config, the mode,
+    the views (image path and calibration as the info has it), the Java sample's metas (the fields
+    of ``nuload preview``'s meta.json) and the path of its image tensor (.npy). Test mode: the
+    reference computes the parameters from the config; training: it takes the resize ratio, crop
+    offset, flip, rotation and scale from the metas and derives the rest. Checked: the resize
+    size, crop and flip, the normalised padded float32 tensor (must be identical) and the
+    intrinsics and lidar2img (relative 1e-12)."""
+    with open(a.job) as f:
+        job = json.load(f)
+    cfg = PipelineConfig.from_pipeline(job["config"])
+    meta = job["meta"]
+    given = meta["augmentation"]
+    if job["mode"] == "test":
+        aug = test_augmentation(cfg)
+        rotation, scale = 0.0, 1.0
+    else:
+        aug = augmentation(given["resize"], given["crop"][0], given["flip"], cfg,
+                           job.get("bot_pct", 0.0))
+        rotation, scale = given["rot_angle"], given["scale_ratio"]
+    report = {"resize_dims": list(aug["resize_dims"]), "crop": list(aug["crop"]),
+              "flip": aug["flip"], "rot_angle": rotation, "scale_ratio": scale}
+    problems = [f"{key}: java {given[key]}, reference {report[key]}"
+                for key in ("resize_dims", "crop", "flip", "rot_angle", "scale_ratio")
+                if report[key] != given[key]]
+    want = sample_tensor([v["path"] for v in job["views"]], aug["resize_dims"], aug["crop"],
+                         aug["flip"], True, cfg)
+    got = np.load(job["img"])
+    report["shape"] = list(want.shape)
+    if got.shape != want.shape:
+        problems.append(f"img shape: java {list(got.shape)}, reference {list(want.shape)}")
+    else:
+        diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
+        report["img_elements_differing"] = int((diff > 0).sum())
+        report["img_max_abs"] = float(diff.max())
+        if report["img_elements_differing"]:
+            problems.append(f"img: {report['img_elements_differing']} elements differ")
+    intrinsics, lidar2img = geometry(job["views"], aug, rotation, scale)
+    for name, want_m in (("intrinsics", intrinsics), ("lidar2img", lidar2img)):
+        got_m = np.array(meta[name], dtype=np.float64)
+        if got_m.shape != want_m.shape:
+            problems.append(f"{name}: java shape {list(got_m.shape)}, reference "
+                            f"{list(want_m.shape)}")
+            continue
+        report[name + "_max_rel"] = _max_rel(got_m, want_m)
+        if report[name + "_max_rel"] > 1e-12:
+            problems.append(f"{name}: relative difference {report[name + '_max_rel']:.3g}")
+    report["problems"] = problems
+    print(json.dumps(report))
+    return 1 if problems else 0
 
 
 def _bench_worker(args):
@@ -177,7 +371,10 @@ def main(argv=None):
     c.add_argument("--crop", nargs=4, type=int, required=True)
     c.add_argument("--flip", action="store_true")
     c.add_argument("--normalized", action="store_true")
+    c.add_argument("--config", help="nuload-pipeline/1 .json (default: PETRv2 800x320)")
     c.add_argument("images", nargs="+")
+    q = sub.add_parser("parity")
+    q.add_argument("--job", required=True)
     b = sub.add_parser("bench")
     b.add_argument("--images", required=True)
     b.add_argument("--samples", type=int, default=8)
@@ -185,7 +382,7 @@ def main(argv=None):
     b.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     b.add_argument("--seed", type=int, default=0)
     a = p.parse_args(argv)
-    return cmd_compare(a) if a.cmd == "compare" else cmd_bench(a)
+    return {"compare": cmd_compare, "parity": cmd_parity, "bench": cmd_bench}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,14 @@ import dev.nuload.nuscenes.petr.PetrConfig;
 import dev.nuload.nuscenes.serve.PetrBatches;
 import dev.nuload.pipeline.EngineOptions;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Which samples and which PETR pipeline: the options {@code nuload serve} and the hidden {@code
- * nuload sample-digests} share, so the digests always describe what serve serves.
+ * nuload sample-digests} share, so the digests always describe what serve serves. The pipeline
+ * itself ({@code --preset}, {@code --config}, {@code --frames}) is {@link PetrPipelineMixin}, which
+ * {@code nuload preview} shares too.
  */
 final class PetrSamplesMixin {
   @Option(names = "--infos", required = true, description = "Arrow info file (nuload infos).")
@@ -26,14 +29,7 @@ final class PetrSamplesMixin {
       description = "test pipeline: no augmentation, no shuffle (default: training).")
   boolean eval;
 
-  @Option(
-      names = "--preset",
-      defaultValue = "petrv2",
-      description = "petrv2 (800x320, 2 frames) or petrv1 (default: ${DEFAULT-VALUE}).")
-  String preset;
-
-  @Option(names = "--frames", description = "frames per sample: 1 or 2 (default: the preset's).")
-  Integer frames;
+  @Mixin PetrPipelineMixin pipeline;
 
   @Option(
       names = "--dtype",
@@ -63,19 +59,21 @@ final class PetrSamplesMixin {
   /**
    * Returns the pipeline settings.
    *
-   * @return the preset with the chosen dtype, mode and frames.
-   * @throws NuloadException (usage) for an unknown preset, dtype, mode or frame count.
+   * @return the preset or config file with the chosen dtype, mode and frames.
+   * @throws NuloadException usage for an unknown preset, dtype, mode or frame count, or both {@code
+   *     --preset} and {@code --config}; bad data or out of resources for a config file that is
+   *     refused or cannot be converted ({@link PetrPipelineMixin#pipeline()}).
    */
   PetrConfig config() {
+    TensorDType t;
+    ImageMode m;
     try {
-      PetrConfig config =
-          PetrConfig.preset(preset)
-              .withDtype(TensorDType.parse(dtype))
-              .withMode(ImageMode.parse(mode));
-      return frames != null ? config.withFrames(frames) : config;
+      t = TensorDType.parse(dtype);
+      m = ImageMode.parse(mode);
     } catch (IllegalArgumentException e) {
       throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
+    return pipeline.pipeline().withDtype(t).withMode(m);
   }
 
   /**

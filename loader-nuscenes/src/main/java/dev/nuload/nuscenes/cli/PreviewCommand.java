@@ -16,7 +16,7 @@ import dev.nuload.nuscenes.petr.PetrAugmentation;
 import dev.nuload.nuscenes.petr.PetrConfig;
 import dev.nuload.nuscenes.petr.PetrPreview;
 import dev.nuload.nuscenes.petr.PetrSampleProcessor;
-import dev.nuload.nuscenes.petr.PetrTargets;
+import dev.nuload.nuscenes.petr.SampleMetaJson;
 import dev.nuload.nuscenes.petr.SampleResult;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "preview",
     description = {
-      "Processes one sample with the PETR pipeline (PETRv2 800x320 preset by default) and writes"
-          + " img.npy, meta.json and one PNG per view with the projected GT boxes.",
+      "Processes one sample with the PETR pipeline (the PETRv2 800x320 preset by default, or"
+          + " the training config given by --config) and writes img.npy, meta.json and one PNG"
+          + " per view with the projected GT boxes.",
       ""
     })
 public final class PreviewCommand implements Callable<Integer> {
@@ -72,14 +73,7 @@ public final class PreviewCommand implements Callable<Integer> {
           "exact (Pillow-identical) or fast (DCT-scaled decode; default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(
-      names = "--preset",
-      defaultValue = "petrv2",
-      description = "petrv2 (800x320, 2 frames) or petrv1 (default: ${DEFAULT-VALUE}).")
-  String preset;
-
-  @Option(names = "--frames", description = "Frames per sample: 1 or 2 (default: the preset's).")
-  Integer frames;
+  @picocli.CommandLine.Mixin PetrPipelineMixin pipeline;
 
   @Option(names = "--train", description = "Training augmentation (default: test pipeline).")
   boolean train;
@@ -98,16 +92,13 @@ public final class PreviewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PetrConfig config;
+    ImageMode imageMode;
     try {
-      config =
-          PetrConfig.preset(preset).withDtype(TensorDType.FLOAT32).withMode(ImageMode.parse(mode));
-      if (frames != null) {
-        config = config.withFrames(frames);
-      }
+      imageMode = ImageMode.parse(mode);
     } catch (IllegalArgumentException e) {
       throw new NuloadException(ExitCode.USAGE, e.getMessage(), e);
     }
+    PetrConfig config = pipeline.pipeline().withDtype(TensorDType.FLOAT32).withMode(imageMode);
     if (!Files.isRegularFile(infos)) {
       throw new BadDataException(infos + ": info file not found");
     }
@@ -204,84 +195,9 @@ public final class PreviewCommand implements Callable<Integer> {
           try (JsonGenerator g = new JsonFactory().createGenerator(os, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
-            g.writeArrayFieldStart("views");
-            for (String v : r.views()) {
-              g.writeString(v);
-            }
-            g.writeEndArray();
-            matrices(g, "lidar2img", r.lidar2img());
-            matrices(g, "intrinsics", r.intrinsics());
-            matrices(g, "extrinsics", r.extrinsics());
-            g.writeArrayFieldStart("img_shape");
-            g.writeNumber(r.imgHeight());
-            g.writeNumber(r.imgWidth());
-            g.writeEndArray();
-            g.writeArrayFieldStart("pad_shape");
-            g.writeNumber(r.padHeight());
-            g.writeNumber(r.padWidth());
-            g.writeEndArray();
-            g.writeArrayFieldStart("timestamp");
-            for (double t : r.timestamps()) {
-              g.writeNumber(t);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("filename");
-            for (String f : r.filenames()) {
-              g.writeString(f);
-            }
-            g.writeEndArray();
-            g.writeStringField("sample_idx", r.token());
+            SampleMetaJson.writeFields(g, r, c);
             g.writeNumberField("row", row);
-            g.writeStringField("preset", c.name());
-            g.writeStringField("mode", c.mode().name().toLowerCase(Locale.ROOT));
             g.writeStringField("decoder", decoder);
-            g.writeStringField("dtype", "float32");
-            g.writeObjectFieldStart("img_norm_cfg");
-            g.writeArrayFieldStart("mean");
-            for (double m : c.normalization().mean()) {
-              g.writeNumber(m);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("std");
-            for (double s : c.normalization().std()) {
-              g.writeNumber(s);
-            }
-            g.writeEndArray();
-            g.writeBooleanField("to_rgb", c.normalization().toRgb());
-            g.writeEndObject();
-            AugmentParams p = r.params();
-            g.writeObjectFieldStart("augmentation");
-            g.writeNumberField("resize", p.resizeRatio());
-            g.writeArrayFieldStart("resize_dims");
-            g.writeNumber(p.resizeWidth());
-            g.writeNumber(p.resizeHeight());
-            g.writeEndArray();
-            g.writeArrayFieldStart("crop");
-            g.writeNumber(p.cropLeft());
-            g.writeNumber(p.cropTop());
-            g.writeNumber(p.cropLeft() + c.finalWidth());
-            g.writeNumber(p.cropTop() + c.finalHeight());
-            g.writeEndArray();
-            g.writeBooleanField("flip", p.flip());
-            g.writeNumberField("rot_angle", p.rotation());
-            g.writeNumberField("scale_ratio", p.scale());
-            g.writeNumberField("sweep_index", r.sweepIndex());
-            g.writeEndObject();
-            PetrTargets t = r.targets();
-            g.writeArrayFieldStart("gt_bboxes_3d");
-            for (int b = 0; b < t.size(); b++) {
-              g.writeStartArray();
-              for (int k = 0; k < 9; k++) {
-                g.writeNumber(t.boxes()[b * 9 + k]);
-              }
-              g.writeEndArray();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("gt_labels_3d");
-            for (int l : t.labels()) {
-              g.writeNumber(l);
-            }
-            g.writeEndArray();
             g.writeObjectFieldStart("fast_vs_exact_uint8");
             g.writeNumberField("max_abs", diff.maxAbs());
             g.writeNumberField("mean_abs", diff.meanAbs());
@@ -294,22 +210,6 @@ public final class PreviewCommand implements Callable<Integer> {
             g.writeEndObject();
           }
         });
-  }
-
-  private static void matrices(JsonGenerator g, String name, double[][] ms) throws IOException {
-    g.writeArrayFieldStart(name);
-    for (double[] m : ms) {
-      g.writeStartArray();
-      for (int i = 0; i < 4; i++) {
-        g.writeStartArray();
-        for (int j = 0; j < 4; j++) {
-          g.writeNumber(m[i * 4 + j]);
-        }
-        g.writeEndArray();
-      }
-      g.writeEndArray();
-    }
-    g.writeEndArray();
   }
 
   interface Body {

@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
  * augmentation does not depend on worker count, thread or timing. The three numbers are mixed with
  * the SplitMix64 finaliser into the seed of a fresh {@link SplittableRandom}; the draws then follow
  * the order of spec 3.7: sweep choice (one U(0,1), one index), resize ratio, bottom crop
- * percentage, crop offset, flip coin, rotation (always drawn, 0 in the presets), global rotation,
- * global scale. Distributions match PETR's; the random streams do not (cross-language RNG parity is
- * not a goal).
+ * percentage, crop offset, flip coin, rotation (always drawn, 0 in every config served), global
+ * rotation, global scale. Distributions match PETR's; the random streams do not (cross-language RNG
+ * parity is not a goal).
  */
 public final class PetrAugmentation {
   private PetrAugmentation() {}
@@ -71,7 +71,7 @@ public final class PetrAugmentation {
     int cropH = (int) ((1 - botPct) * newH) - config.finalHeight();
     int cropW = (int) uniform(rng, 0, Math.max(0, newW - config.finalWidth()));
     boolean flip = config.randFlip() && rng.nextInt(2) == 1;
-    uniform(rng, 0, 0); // ResizeCropFlipImage rot: rot_lim (0, 0) in every preset
+    uniform(rng, 0, 0); // ResizeCropFlipImage rot: rot_lim is (0, 0), fromJson refuses others
     double theta = uniform(rng, config.globalRotMin(), config.globalRotMax());
     double scale = uniform(rng, config.scaleMin(), config.scaleMax());
     return new AugmentParams(r, newW, newH, cropW, cropH, flip, sweepChoice, theta, scale);

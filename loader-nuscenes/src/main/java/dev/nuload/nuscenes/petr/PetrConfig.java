@@ -2,13 +2,18 @@ package dev.nuload.nuscenes.petr;
 
 import dev.nuload.image.ChannelNormalization;
 import dev.nuload.image.TensorDType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Data settings of a PETR-family pipeline (spec 3.2 and 3.9): camera list and frames, {@code
  * ida_aug_conf}, {@code GlobalRotScaleTransImage} ranges, normalisation, padding, class list and GT
  * mask, camera-sweep selection, plus the two nuload choices (image mode and output dtype). Use a
- * preset and the {@code with*} copies; the compact constructor is the single validation point.
+ * preset or a user's config in the JSON form {@code nuload-pipeline/1} ({@link #fromJson(Path)},
+ * docs/format/pipeline-config.md) and the {@code with*} copies; the compact constructor is the
+ * single validation point of the values, the JSON reader adds the checks of the file's keys.
  *
  * @param name preset name for reports.
  * @param cameras view order of one frame.
@@ -238,6 +243,48 @@ public record PetrConfig(
       default ->
           throw new IllegalArgumentException("unknown preset " + preset + " (petrv2, petrv1)");
     };
+  }
+
+  /**
+   * Reads a pipeline config file in the JSON form {@code nuload-pipeline/1}, with the defaults of
+   * docs/format/pipeline-config.md for the keys it leaves out. Mode and dtype are not in the file:
+   * the result is {@link ImageMode#EXACT}, {@link TensorDType#FLOAT32} (use the {@code with}
+   * copies).
+   *
+   * @param file the {@code .json} file; the messages name it as given.
+   * @return the config.
+   * @throws IOException if the file cannot be read.
+   * @throws IllegalArgumentException naming the file, the key path and the value, for an unknown or
+   *     duplicate key, a missing required key, a value of the wrong type or one nuload does not
+   *     serve (e.g. {@code cfg.json: ida_aug_conf.rot_lim [-5.4, 5.4] is not served: nuload serves
+   *     [0, 0] only}).
+   */
+  public static PetrConfig fromJson(Path file) throws IOException {
+    return fromJson(Files.readString(file), file.toString());
+  }
+
+  /**
+   * Reads a pipeline config from JSON text, as {@link #fromJson(Path)}.
+   *
+   * @param json the text.
+   * @param origin what the messages name (a file, or where the text came from).
+   * @return the config.
+   * @throws IllegalArgumentException naming {@code origin}, key path and value.
+   */
+  public static PetrConfig fromJson(String json, String origin) {
+    return PipelineConfigJson.read(json, origin);
+  }
+
+  /**
+   * Returns this config in the JSON form {@code nuload-pipeline/1}: every key of the format, in its
+   * documented order, {@code source} null, {@code global_rot_scale_trans} null when the config
+   * neither rotates nor scales. Mode and dtype are not written; {@link #fromJson(String, String)}
+   * gives back this config with exact mode and float32.
+   *
+   * @return pretty-printed JSON.
+   */
+  public String toJson() {
+    return PipelineConfigJson.write(this);
   }
 
   /**

@@ -23,13 +23,14 @@ import org.apache.arrow.memory.RootAllocator;
  * try (InProcessLoader batches = PetrBatches.builder()
  *         .infos(Path.of("/dev/shm/nuload/mini/nuscenes_infos_mini_train.arrow"))
  *         .dataroot(Path.of("/data/nuscenes"))
- *         .config(PetrConfig.petrv2_800x320())
+ *         .config(PetrConfig.petrv2_800x320())   // or PetrConfig.fromJson(Path.of("petr.json"))
  *         .train(true)
  *         .engine(EngineOptions.builder().batchSize(2).workers(4).epochs(24).shuffle(true).build())
  *         .open()) {
  *   while (batches.hasNext()) {
  *     RingBatch b = batches.next();           // valid until the next hasNext()/next()
  *     MemorySegment img = b.tensor("img");    // [B, V, 3, 320, 800] float32, normalised
+ *                                             // (any config: [B, V, 3, padded H, padded W])
  *   }
  * }
  * }</pre>

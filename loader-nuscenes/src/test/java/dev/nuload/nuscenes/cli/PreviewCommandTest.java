@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nuload.ExitCode;
+import dev.nuload.nuscenes.petr.PetrFixtures;
 import dev.nuload.nuscenes.table.Fixtures;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -26,6 +27,11 @@ class PreviewCommandTest {
 
   @BeforeAll
   static void buildInfos() {
+    infos = scene0523Infos(dir);
+  }
+
+  /** Runs {@code nuload infos} on the real scene-0523 into {@code dir} and returns the val file. */
+  static Path scene0523Infos(Path dir) {
     Path root = Fixtures.real("scene-0523");
     CommandLine cl = NuloadCli.commandLine();
     cl.setOut(new PrintWriter(new StringWriter()));
@@ -40,7 +46,7 @@ class PreviewCommandTest {
             "--out",
             dir.resolve("infos").toString());
     assertEquals(0, rc);
-    infos = dir.resolve("infos/nuscenes_infos_val.arrow");
+    return dir.resolve("infos/nuscenes_infos_val.arrow");
   }
 
   private int run(String... args) {
@@ -110,6 +116,25 @@ class PreviewCommandTest {
     assertTrue(meta.contains("\"mode\" : \"fast\""), meta);
     assertTrue(!meta.contains("\"rot_angle\" : 0.0,"), meta);
     assertEquals(6 + 2, Files.list(o).count());
+  }
+
+  @Test
+  void shouldPreviewTheSampleWithTheUsersConfig() throws Exception {
+    Path cfg = Files.writeString(dir.resolve("petr_600x240.json"), PetrFixtures.PETR_600X240_JSON);
+    Path o = dir.resolve("config");
+    assertEquals(
+        ExitCode.OK, preview(o, "1", "--config", cfg.toString(), "--train"), err.toString());
+    byte[] npy = Files.readAllBytes(o.resolve("img.npy"));
+    String header = new String(npy, 10, 118, StandardCharsets.US_ASCII);
+    assertTrue(header.contains("'shape': (6, 3, 256, 608)"), header);
+    String meta = Files.readString(o.resolve("meta.json")).replaceAll("\\s+", "");
+    assertTrue(meta.contains("\"img_shape\":[240,600]"), meta);
+    assertTrue(meta.contains("\"pad_shape\":[256,608]"), meta);
+    assertTrue(meta.contains("\"preset\":\"petr_r50_600x240\""), meta);
+    BufferedImage png = ImageIO.read(o.resolve("05_CAM_BACK_RIGHT.png").toFile());
+    assertEquals(600, png.getWidth());
+    assertEquals(240, png.getHeight());
+    assertTrue(out.toString().contains("6 views of 600x240"), out.toString());
   }
 
   @Test

@@ -224,6 +224,46 @@ class PetrSampleProcessorTest {
   }
 
   @Test
+  void shouldServeA600x240ConfigInBothModesWithZeroPadding() {
+    PetrConfig c = PetrFixtures.petr600x240().withFrames(2).withDtype(TensorDType.UINT8);
+    assertEquals(12L * 3 * 256 * 608, c.imageBytes());
+    // resize widths 576 (black columns 576..599), 600 (the test pipeline) and 768, flipped or not
+    for (double r : new double[] {0.36, 0.375, 0.48}) {
+      int w = (int) (1600 * r);
+      int h = (int) (900 * r);
+      AugmentParams p =
+          new AugmentParams(
+              r, w, h, (w - 600) / 3 * (w > 600 ? 1 : 0), h - 240, r != 0.375, 5, 0.1, 0.98);
+      MemorySegment exact = arena.allocate(c.imageBytes(), 64);
+      MemorySegment fast = arena.allocate(c.imageBytes(), 64);
+      try (PetrSampleProcessor pe =
+              new PetrSampleProcessor(c.withMode(ImageMode.EXACT), PetrFixtures.dataroot());
+          PetrSampleProcessor pf =
+              new PetrSampleProcessor(c.withMode(ImageMode.FAST), PetrFixtures.dataroot())) {
+        pe.process(row(1), p, true, exact);
+        pf.process(row(1), p, true, fast);
+      }
+      PetrPreview.ModeDifference d = PetrPreview.compare(exact, fast, c);
+      assertTrue(d.psnrDb() > 33 && d.meanAbs() < 3, "r " + r + ": " + d);
+      // zero: the padding (rows 240.., columns 600..) and, for a resize narrower than 600, the
+      // crop's columns past the image (on the left once flipped)
+      int black = Math.max(0, 600 - w);
+      for (MemorySegment img : new MemorySegment[] {exact, fast}) {
+        for (long plane = 0; plane < 12 * 3; plane++) {
+          for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 608; x++) {
+              boolean band = p.flip() ? x < black : x >= 600 - black;
+              if (y >= 240 || x >= 600 || band) {
+                assertEquals(0, img.get(ValueLayout.JAVA_BYTE, (plane * 256 + y) * 608 + x));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldNameTheMissingImageFile() {
     PetrConfig c = PetrConfig.petrv1_800x320();
     BadDataException e = assertThrows(BadDataException.class, () -> run(c, row(5), 5, 0, 0, false));
