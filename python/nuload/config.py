@@ -366,10 +366,8 @@ def validate(
         raise c.fail("format", f"must be {_show(FORMAT)}, got {_show(cfg['format'])}")
     frames = c.integer(cfg["frames"], "frames")
     if frames not in (1, 2):
-        origin = c.origins.get("frames", "")
-        if "sweeps_num" in origin:
-            raise ConfigError(f"frames {frames} (sweeps_num {frames - 1} in {where}, {origin}) is "
-                              "not served: nuload serves 1 or 2 frames")
+        if "frames" in c.origins:
+            raise _frames_error(frames, where, c.origins["frames"])
         raise c.fail("frames", f"frames {frames} is not served: nuload serves 1 or 2 frames")
     grst = cfg["global_rot_scale_trans"]
     sweep = c.seq(cfg["sweep_range"], "sweep_range", 2, lambda v, p: c.integer(v, p, 0))
@@ -400,6 +398,12 @@ def validate(
         "sweep_range": sweep,
         "sweep_interval": interval,
     }
+
+
+def _frames_error(frames: int, where: str, origin: str) -> ConfigError:
+    """The refusal of a sweep loader's frame count, naming its sweeps_num."""
+    return ConfigError(f"frames {frames} (sweeps_num {frames - 1} in {where}, {origin}) is not "
+                       "served: nuload serves 1 or 2 frames")
 
 
 def _check_ida(c: _Checker, ida: Any) -> Dict[str, Any]:
@@ -1049,6 +1053,8 @@ class _Reader:
         n = sweeps.params["sweeps_num"]
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise self.fail(sweeps.at("sweeps_num"), f"must be a whole number, got {_show(n)}")
+        if 1 + n > 2:
+            raise _frames_error(1 + n, self.where, sweeps.at("sweeps_num"))
         out.put("frames", 1 + n, sweeps.at("sweeps_num"))
         out.put("sweep_range", _listed(sweeps.params["sweep_range"]), sweeps.at("sweep_range"))
         mode = sweeps.params["test_mode"]
