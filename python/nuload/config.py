@@ -55,20 +55,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
+from . import CAM_ORDER
+
 FORMAT = "nuload-pipeline/1"
 """The ``format`` value of the dicts this module reads and writes."""
 
 EXIT_USAGE = 2
 EXIT_BAD_DATA = 3
 
-PETR_CAMERAS = (
-    "CAM_FRONT",
-    "CAM_FRONT_RIGHT",
-    "CAM_FRONT_LEFT",
-    "CAM_BACK",
-    "CAM_BACK_LEFT",
-    "CAM_BACK_RIGHT",
-)
+PETR_CAMERAS = CAM_ORDER
 """PETR's view order of one frame (the info file's ``cams`` order)."""
 
 PETR_CLASSES = (
