@@ -25,18 +25,11 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
+from . import CAM_ORDER  # noqa: F401 -- ``cams`` insertion order, kept as nuload.infos.CAM_ORDER
+
 FORMAT_MAJOR = "1"
 """Major version of the info file layout this module reads (``nuload.format_version``)."""
 
-CAM_ORDER = (
-    "CAM_FRONT",
-    "CAM_FRONT_RIGHT",
-    "CAM_FRONT_LEFT",
-    "CAM_BACK",
-    "CAM_BACK_LEFT",
-    "CAM_BACK_RIGHT",
-)
-"""``cams`` insertion order (the network's view order, spec 2.5)."""
 
 SWEEP_CAM_ORDER = (
     "CAM_FRONT",
