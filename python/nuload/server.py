@@ -131,8 +131,11 @@ class Server:
 
     def error(self, what):
         """A ServerError for a server that stopped or failed, carrying its own last messages."""
+        try:
+            code = self.process.wait(timeout=2.0)  # a failing server is on its way out
+        except subprocess.TimeoutExpired:
+            code = None
         tail = self.log_tail()
-        code = self.poll()
         status = "is still running" if code is None else f"exited with code {code}"
         lines = [line for line in tail.splitlines() if line.startswith("nuload")] or tail.splitlines()[-3:]
         detail = "\n".join(lines)
