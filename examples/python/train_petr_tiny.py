@@ -205,7 +205,7 @@ def main(argv=None):
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(float(loss))
+        losses.append(loss.item())
         samples += data["img"].shape[0]
         if not args.quiet:
             print(f"step {step}: loss {losses[-1]:.4f}", flush=True)

@@ -46,3 +46,20 @@ def test_training_loop_takes_gradient_steps_on_dataloader_batches(synth_mini, sy
                           "--batch-size", 2, "--workers", 2, "--limit", 4)
     assert summary["steps"] == 2 and summary["samples"] == 4
     assert summary["first_loss"] is not None and summary["last_loss"] != summary["first_loss"]
+
+
+PETR_TINY = REPO / "examples" / "python" / "train_petr_tiny.py"
+
+
+@pytest.mark.parametrize("source", ["nuload", "dataloader"])
+def test_petr_tiny_trains_a_resnet18_detector_whose_loss_falls(synth_mini, synth_mini_infos, source,
+                                                             monkeypatch):
+    monkeypatch.setenv("NULOAD_HOME", str(REPO))
+    flag = ["--dataloader"] if source == "dataloader" else []
+    proc = subprocess.run([sys.executable, str(PETR_TINY), "--infos", str(synth_mini_infos),
+                           "--dataroot", str(synth_mini), "--steps", "20", "--quiet", *flag],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert summary["source"] == source and summary["steps"] == 20
+    assert summary["last_loss"] < 0.5 * summary["first_loss"], summary
