@@ -196,3 +196,30 @@ def test_a_trainer_that_ends_any_way_leaves_no_server_and_no_ring(synth_mini_inf
     assert not alive(started["server"]), f"the server outlived a trainer ended by {end}"
     assert not os.path.exists(started["ring"]), f"the ring stayed after a trainer ended by {end}"
     assert own_rings(trainer.pid) == []
+
+
+def test_a_users_py_config_drives_the_served_pipeline(synth_mini_infos, synth_mini, tokens):
+    config = REPO / "python" / "tests" / "configs" / "petrv2_vovnet_gridmask_p4_600x240.py"
+    with Loader(synth_mini_infos, synth_mini, config=str(config), batch_size=4, workers=2, train=False,
+                frames=1, epochs=1) as loader:
+        data = next(iter(loader))
+    img, metas = data["img"][0], data["img_metas"][0]
+    assert tuple(img.shape) == (4, 6, 3, 256, 608)  # final_dim 240x600, padded by 32
+    assert metas[0]["img_shape"] == [(240, 600, 3)] * 6
+    assert metas[0]["pad_shape"] == [(256, 608, 3)] * 6
+    assert [m["sample_idx"] for m in metas] == tokens[:4]
+    assert float(img[:, :, :, 240:, :].abs().max()) == 0.0  # the padding rows are zero
+
+
+def test_a_server_that_fails_before_its_ring_exists_reaches_the_trainer(tmp_path, synth_mini):
+    import pyarrow as pa
+
+    not_infos = tmp_path / "not_infos.arrow"
+    with pa.OSFile(str(not_infos), "wb") as f, pa.ipc.new_file(f, pa.schema([("x", pa.int32())])) as w:
+        w.write_table(pa.table({"x": pa.array([1, 2, 3], pa.int32())}))
+    with Loader(not_infos, synth_mini, batch_size=1, epochs=1) as loader:
+        with pytest.raises(ServerError) as e:
+            next(iter(loader))
+    assert "stopped before it created its ring" in str(e.value)
+    assert str(not_infos) in str(e.value), str(e.value)
+    assert own_rings() == []
