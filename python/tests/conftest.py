@@ -1,3 +1,4 @@
+import os
 import pathlib
 import shutil
 import subprocess

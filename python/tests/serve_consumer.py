@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # the nuload package
 from nuload.ring import RingReader  # noqa: E402
 
-TENSORS = ("img", "lidar2img", "intrinsics", "timestamps", "img_shape")
+TENSORS = ("img", "lidar2img", "intrinsics", "timestamps", "img_shape", "extrinsics")
 
 
 def sha256(a):
