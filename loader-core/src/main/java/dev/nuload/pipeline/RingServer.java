@@ -36,7 +36,9 @@ public final class RingServer {
       String replacedStale) {}
 
   /**
-   * Serves every epoch into {@code ring}.
+   * Serves every epoch into {@code ring}, leaving a failed ring for a late consumer: {@link
+   * #serve(Path, SampleSource, EngineOptions, long, long, PrintWriter, boolean, boolean)} with
+   * {@code removeOnExit} false.
    *
    * @param ring the ring file.
    * @param source the dataset.
@@ -45,8 +47,7 @@ public final class RingServer {
    * @param attachTimeoutMs how long to wait for a first consumer once the ring is full (0: for
    *     ever).
    * @param status where the status line goes (once a second), or null.
-   * @param redraw redraw the status line in place (for a terminal: carriage return, no new line
-   *     until the end) instead of printing a line per second.
+   * @param redraw redraw the status line in place.
    * @return what happened.
    * @throws IOException when the ring cannot be created.
    * @throws InterruptedException when interrupted.
