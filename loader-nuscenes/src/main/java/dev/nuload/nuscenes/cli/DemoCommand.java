@@ -97,7 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "10",
       description =
-          "samples in each scene, 2-100, or 0 for the release's 38-41 (default: ${DEFAULT-VALUE}).")
+          "samples in each scene, 2-100, or 0 for the release's counts, 38-41 per scene"
+              + " (default: ${DEFAULT-VALUE}).")
   int samplesPerScene;
 
   @Option(

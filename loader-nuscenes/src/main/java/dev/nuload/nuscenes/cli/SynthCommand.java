@@ -69,7 +69,8 @@ public final class SynthCommand implements Callable<Integer> {
       defaultValue = "0",
       description =
           "Samples (2 Hz keyframes) in every scene, 2-100; a shorter scene has fewer sweeps and"
-              + " is quicker to make (default: 0, 38-41 drawn per scene as in the release).")
+              + " is quicker to make (default: 0, the release's samples per split, 38-41 per"
+              + " scene).")
   int samplesPerScene;
 
   /** Creates the command. */

@@ -63,7 +63,8 @@ final class DatasetPlan {
    * @param log the scene's log.
    * @param startMicros timestamp of the first sample.
    * @param seed the scene's own seed.
-   * @param samples samples to simulate, or 0 to draw 38-41 as the release has.
+   * @param samples samples to simulate, at least 2: the options' samples per scene, or the scene's
+   *     share of the release's count ({@link SampleCounts}).
    */
   record ScenePlan(int index, String name, Log log, long startMicros, long seed, int samples) {}
 
@@ -206,6 +207,8 @@ final class DatasetPlan {
               cal,
               EXTENTS[loc]));
     }
+    int[] samples =
+        o.samplesPerScene() > 0 ? null : SampleCounts.plan(o.version(), names, o.seed());
     List<ScenePlan> scenes = new ArrayList<>();
     long[] cursor = new long[nLogs];
     for (int i = 0; i < nLogs; i++) {
@@ -217,7 +220,12 @@ final class DatasetPlan {
       cursor[li] += 21_000_000L + rng.nextLong(40_000_000L);
       scenes.add(
           new ScenePlan(
-              i, names.get(i), logs.get(li), start, mix(o.seed(), i), o.samplesPerScene()));
+              i,
+              names.get(i),
+              logs.get(li),
+              start,
+              mix(o.seed(), i),
+              samples == null ? o.samplesPerScene() : samples[i]));
     }
     List<MapPlan> maps = new ArrayList<>();
     for (String loc : LOCATIONS) {

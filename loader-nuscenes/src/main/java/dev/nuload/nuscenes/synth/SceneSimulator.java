@@ -62,10 +62,12 @@ final class SceneSimulator {
     SceneData d = new SceneData(plan);
     d.token = DatasetPlan.token(rng);
     d.description = description(plan, rng);
-    // Samples at 2 Hz.
-    int k = 38 + rng.nextInt(4); // drawn even when the plan fixes the count: same stream after it
-    if (plan.samples() > 0) {
-      k = plan.samples();
+    // Samples at 2 Hz, as many as the plan says. The draw that once chose the count stays, so the
+    // rest of the scene's stream is what it was.
+    rng.nextInt(4);
+    int k = plan.samples();
+    if (k < 2) {
+      throw new IllegalArgumentException(plan.name() + ": a scene needs 2 samples, got " + k);
     }
     d.sampleTs = new long[k];
     d.sampleTokens = new String[k];

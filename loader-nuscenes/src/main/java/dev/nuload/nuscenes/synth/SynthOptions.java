@@ -16,8 +16,9 @@ import java.util.Objects;
  * @param archive whether to pack official-style archives into {@code <out>/archives/}.
  * @param threads worker threads.
  * @param lidarPoints points per lidar sweep.
- * @param samplesPerScene samples (keyframes at 2 Hz) in every scene, or 0 for the release's 38-41
- *     drawn per scene; a shorter scene has proportionally fewer sweeps, so it is quicker to make.
+ * @param samplesPerScene samples (keyframes at 2 Hz) in every scene, or 0 for the release's counts
+ *     (38-41 per scene, each split holding the release's samples); a shorter scene has
+ *     proportionally fewer sweeps, so it is quicker to make.
  */
 public record SynthOptions(
     Path out,
@@ -32,7 +33,7 @@ public record SynthOptions(
   /** Points of a real LIDAR_TOP sweep (about 34,000). */
   public static final int LIDAR_POINTS_DEFAULT = 34_000;
 
-  /** Most samples a synthetic scene may hold (a real one holds 38-41). */
+  /** Most samples a synthetic scene may hold (a real one holds about 40). */
   public static final int MAX_SAMPLES_PER_SCENE = 100;
 
   /**
@@ -140,7 +141,8 @@ public record SynthOptions(
     }
 
     /**
-     * Sets the samples of every scene (default 0: 38-41 drawn per scene, as in the release).
+     * Sets the samples of every scene (default 0: the release's samples per split, 38-41 per
+     * scene).
      *
      * @param n samples, 2 to {@link #MAX_SAMPLES_PER_SCENE}, or 0.
      * @return this builder.
@@ -178,7 +180,7 @@ public record SynthOptions(
         throw new IllegalArgumentException(
             "--samples-per-scene must be 2.."
                 + MAX_SAMPLES_PER_SCENE
-                + " (or 0 for the release's 38-41), got "
+                + " (or 0 for the release's counts), got "
                 + samplesPerScene);
       }
       return new SynthOptions(
