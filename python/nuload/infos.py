@@ -204,32 +204,35 @@ def _gt(names, boxes, vel, nl, nr, valid):
     }
 
 
-def _batch_records(batch, flavor, join, lidar_token):
-    n = batch.num_rows
+def _batch_columns(batch, flavor) -> Dict[str, Any]:
+    """Decodes the columns the records of ``flavor`` need from a record batch, or from a slice of
+    one (``batch.slice(row, 1)``: then only that row's values are read). List offsets are made
+    relative to the batch's first row."""
     col = batch.column
     names = batch.schema.names
-    token = col(names.index("token")).to_pylist()
-    lidar_tok = col(names.index("lidar_token")).to_pylist()
-    lidar_path = col(names.index("lidar_path")).to_pylist()
-    timestamp = col(names.index("timestamp")).to_pylist()
-    l2e_t = _fixed(col(names.index("lidar2ego_translation")), 3).tolist()
-    l2e_r = _fixed(col(names.index("lidar2ego_rotation")), 4).tolist()
-    e2g_t = _fixed(col(names.index("ego2global_translation")), 3).tolist()
-    e2g_r = _fixed(col(names.index("ego2global_rotation")), 4).tolist()
-
+    c: Dict[str, Any] = {
+        "token": col(names.index("token")).to_pylist(),
+        "lidar_token": col(names.index("lidar_token")).to_pylist(),
+        "lidar_path": col(names.index("lidar_path")).to_pylist(),
+        "timestamp": col(names.index("timestamp")).to_pylist(),
+        "lidar2ego_translation": _fixed(col(names.index("lidar2ego_translation")), 3).tolist(),
+        "lidar2ego_rotation": _fixed(col(names.index("lidar2ego_rotation")), 4).tolist(),
+        "ego2global_translation": _fixed(col(names.index("ego2global_translation")), 3).tolist(),
+        "ego2global_rotation": _fixed(col(names.index("ego2global_rotation")), 4).tolist(),
+    }
     cams_arr = col(names.index("cams"))
-    ncam = cams_arr.type.list_size
-    cams = _sensor_columns(cams_arr.flatten(), camera=True)
+    c["ncam"] = cams_arr.type.list_size
+    c["cams"] = _sensor_columns(cams_arr.flatten(), camera=True)
 
     if flavor == "mmdet3d":
         ls = col(names.index("lidar_sweeps"))
-        ls_off = _list_offsets(ls)
-        ls_cols = _sensor_columns(ls.flatten(), camera=False)
+        c["ls_off"] = _list_offsets(ls)
+        c["ls"] = _sensor_columns(ls.flatten(), camera=False)
     else:
         cs = col(names.index("camera_sweeps"))
-        cs_off = _list_offsets(cs)
+        c["cs_off"] = _list_offsets(cs)
         frames = cs.flatten().flatten()
-        nfr = cs.type.value_type.list_size
+        c["nfr"] = cs.type.value_type.list_size
         fr = {
             "channel": frames.field("channel").to_pylist(),
             "is_key_frame": frames.field("is_key_frame").to_pylist(),
@@ -241,76 +244,84 @@ def _batch_records(batch, flavor, join, lidar_token):
         }
         k = _fixed(frames.field("cam_intrinsic"), 3, 3)
         fr["intrinsics"], fr["extrinsics"], fr["lidar2img"] = petr_matrices(k, fr["R"], fr["t"])
+        c["frames"] = fr
 
-    annotated = "gt_boxes" in names
-    if annotated:
+    if "gt_boxes" in names:
         def lst(name):
             a = col(names.index(name))
             return _list_offsets(a), a.flatten()
 
-        gb_off, gb = lst("gt_boxes")
-        boxes = _fixed(gb, 7)
-        gn_off, gn = lst("gt_names")
-        gnames = gn.to_pylist()
-        gv_off, gv = lst("gt_velocity")
-        vel = _fixed(gv, 2)
-        nl_off, nl = lst("num_lidar_pts")
-        nlv = np.asarray(nl.to_numpy(zero_copy_only=False), dtype=np.int64)
-        nr_off, nr = lst("num_radar_pts")
-        nrv = np.asarray(nr.to_numpy(zero_copy_only=False), dtype=np.int64)
-        vf_off, vf = lst("valid_flag")
-        vfv = np.asarray(vf.to_numpy(zero_copy_only=False), dtype=bool)
+        gt = {}
+        gt["gb_off"], gb = lst("gt_boxes")
+        gt["boxes"] = _fixed(gb, 7)
+        gt["gn_off"], gn = lst("gt_names")
+        gt["names"] = gn.to_pylist()
+        gt["gv_off"], gv = lst("gt_velocity")
+        gt["vel"] = _fixed(gv, 2)
+        gt["nl_off"], nl = lst("num_lidar_pts")
+        gt["nl"] = np.asarray(nl.to_numpy(zero_copy_only=False), dtype=np.int64)
+        gt["nr_off"], nr = lst("num_radar_pts")
+        gt["nr"] = np.asarray(nr.to_numpy(zero_copy_only=False), dtype=np.int64)
+        gt["vf_off"], vf = lst("valid_flag")
+        gt["vf"] = np.asarray(vf.to_numpy(zero_copy_only=False), dtype=bool)
+        c["gt"] = gt
+    return c
 
-    out = []
-    for i in range(n):
-        rec: Dict[str, Any] = {}
-        if lidar_token:
-            rec["lidar_token"] = lidar_tok[i]
-        rec["lidar_path"] = join(lidar_path[i])
-        rec["token"] = token[i]
-        if flavor == "mmdet3d":
-            rec["sweeps"] = [
-                _sensor_entry(ls_cols, j, join, camera=False) for j in range(ls_off[i], ls_off[i + 1])
-            ]
-        else:
-            sweeps = []
-            for e in range(cs_off[i], cs_off[i + 1]):
-                entry = {}
-                for f in range(e * nfr, (e + 1) * nfr):
-                    entry[fr["channel"][f]] = {
-                        "is_key_frame": fr["is_key_frame"][f],
-                        "data_path": join(fr["data_path"][f]),
-                        "type": "camera",
-                        "timestamp": fr["timestamp"][f],
-                        # PETR/Paddle3D store the *sample* token under this key (spec 2.7)
-                        "sample_data_token": fr["sample_token"][f],
-                        "sensor2lidar_rotation": fr["R"][f].copy(),
-                        "sensor2lidar_translation": fr["t"][f].copy(),
-                        "intrinsics": fr["intrinsics"][f].copy(),
-                        "extrinsics": fr["extrinsics"][f].copy(),
-                        "lidar2img": fr["lidar2img"][f].copy(),
-                    }
-                sweeps.append(entry)
-            rec["sweeps"] = sweeps
-        rec["cams"] = {
-            cams["type"][i * ncam + j]: _sensor_entry(cams, i * ncam + j, join, camera=True)
-            for j in range(ncam)
-        }
-        rec["lidar2ego_translation"] = l2e_t[i]
-        rec["lidar2ego_rotation"] = l2e_r[i]
-        rec["ego2global_translation"] = e2g_t[i]
-        rec["ego2global_rotation"] = e2g_r[i]
-        rec["timestamp"] = timestamp[i]
-        if annotated:
-            rec.update(
-                _gt(
-                    gnames[gn_off[i] : gn_off[i + 1]],
-                    boxes[gb_off[i] : gb_off[i + 1]],
-                    vel[gv_off[i] : gv_off[i + 1]],
-                    nlv[nl_off[i] : nl_off[i + 1]],
-                    nrv[nr_off[i] : nr_off[i + 1]],
-                    vfv[vf_off[i] : vf_off[i + 1]],
-                )
+
+def _record(c, i, flavor, join, lidar_token) -> Dict[str, Any]:
+    """The record of row ``i`` of decoded columns ``c`` (``_batch_columns``), in the pkl's key order."""
+    rec: Dict[str, Any] = {}
+    if lidar_token:
+        rec["lidar_token"] = c["lidar_token"][i]
+    rec["lidar_path"] = join(c["lidar_path"][i])
+    rec["token"] = c["token"][i]
+    if flavor == "mmdet3d":
+        off = c["ls_off"]
+        rec["sweeps"] = [_sensor_entry(c["ls"], j, join, camera=False) for j in range(off[i], off[i + 1])]
+    else:
+        off, nfr, fr = c["cs_off"], c["nfr"], c["frames"]
+        sweeps = []
+        for e in range(off[i], off[i + 1]):
+            entry = {}
+            for f in range(e * nfr, (e + 1) * nfr):
+                entry[fr["channel"][f]] = {
+                    "is_key_frame": fr["is_key_frame"][f],
+                    "data_path": join(fr["data_path"][f]),
+                    "type": "camera",
+                    "timestamp": fr["timestamp"][f],
+                    # PETR/Paddle3D store the *sample* token under this key (spec 2.7)
+                    "sample_data_token": fr["sample_token"][f],
+                    "sensor2lidar_rotation": fr["R"][f].copy(),
+                    "sensor2lidar_translation": fr["t"][f].copy(),
+                    "intrinsics": fr["intrinsics"][f].copy(),
+                    "extrinsics": fr["extrinsics"][f].copy(),
+                    "lidar2img": fr["lidar2img"][f].copy(),
+                }
+            sweeps.append(entry)
+        rec["sweeps"] = sweeps
+    ncam, cams = c["ncam"], c["cams"]
+    rec["cams"] = {
+        cams["type"][i * ncam + j]: _sensor_entry(cams, i * ncam + j, join, camera=True) for j in range(ncam)
+    }
+    for key in ("lidar2ego_translation", "lidar2ego_rotation", "ego2global_translation",
+                "ego2global_rotation", "timestamp"):
+        rec[key] = c[key][i]
+    gt = c.get("gt")
+    if gt is not None:
+        rec.update(
+            _gt(
+                gt["names"][gt["gn_off"][i] : gt["gn_off"][i + 1]],
+                gt["boxes"][gt["gb_off"][i] : gt["gb_off"][i + 1]],
+                gt["vel"][gt["gv_off"][i] : gt["gv_off"][i + 1]],
+                gt["nl"][gt["nl_off"][i] : gt["nl_off"][i + 1]],
+                gt["nr"][gt["nr_off"][i] : gt["nr_off"][i + 1]],
+                gt["vf"][gt["vf_off"][i] : gt["vf_off"][i + 1]],
             )
-        out.append(rec)
-    return out
+        )
+    return rec
+
+
+def _batch_records(batch, flavor, join, lidar_token) -> List[Dict[str, Any]]:
+    """The records of every row of a record batch (or of a slice of one)."""
+    c = _batch_columns(batch, flavor)
+    return [_record(c, i, flavor, join, lidar_token) for i in range(batch.num_rows)]
