@@ -13,28 +13,31 @@ sensor-to-lidar transform with the very numpy operations of PETR's ``generate_sw
 
 ``infos`` is lazy: a ``LazyInfos`` (a ``collections.abc.Sequence``) over the memory-mapped file.
 ``load`` reads the schema and the record batches' headers only, so opening a trainval train file
-(27,659 rows, 2 GB) and taking ``len`` and two records takes about 0.3 s and 9 MiB of private
-memory, against about 40-110 s and 8.2 GiB for the eager list, in every process that loads it
-(``loader-bench/.../infos_lazy_bench.py``). The price moves to each access: ``infos[i]`` decodes
-that one row (a one-row slice of its record batch) and builds a new dict, about 1.5 ms for a
-``flavor='mmdet3d'`` record and 3-5 ms for a ``'petr'`` record with 30 camera-sweep entries; nothing
-is cached, so two accesses give two independent dicts and a trainer that reads each record once
-per epoch pays that once per epoch. ``len``, slices (``LazyInfos`` views) and
+(27,659 rows, 2 GB) and taking ``len`` and two records takes 0.2-0.3 s and 9 MiB of private
+memory, against 95-108 s and 8,248 MiB for the eager list (on a busy 2-core machine), in every
+process that loads it (``loader-bench/.../nuload_bench/infos_lazy_bench.py``). The price moves to
+each access: ``infos[i]`` decodes that one row (a one-row slice of its record batch) and builds a
+new dict, a median of about 1.6 ms for a ``flavor='mmdet3d'`` record and 4 ms for a ``'petr'``
+record (up to 30 camera-sweep entries of 6 frames, 5 arrays each), about what the eager loader
+spends per record; nothing is cached, so two accesses give two independent dicts and a trainer
+that reads each record once per epoch pays that once per epoch. ``len``, slices (``LazyInfos`` views) and
 ``sorted_by_timestamp()`` build no record; iterating builds every record it passes, 64 rows per
 decode. ``load(..., lazy=False)`` gives the eager list (``list(infos)`` is the same list).
 
-A ``LazyInfos`` pickles by path, flavor, dataroot and row numbers (a few hundred bytes): DataLoader
-workers under ``spawn`` map the file again, and so does a ``fork`` child on its first access.
+A ``LazyInfos`` pickles by path, flavor, dataroot and row numbers (about 450 bytes; 8 bytes a
+row more for a reordered view): DataLoader workers under ``spawn`` map the file again, and so
+does a ``fork`` child on its first access.
 
 mmdet3d v0.17.1 ``NuScenesDataset`` and Paddle3D ``NuscenesMVDataset`` index ``data_infos[i]``
 (``get_data_info``, ``get_ann_info``, ``get_cat_ids``) and take ``len(data_infos)`` for the
 sampler flags, which the lazy sequence serves as a list would. Their loaders, though, build
 ``list(sorted(data['infos'], key=lambda e: e['timestamp']))``: iterating builds every record and
 the list keeps them, the eager cost again. nuload's rows are in ``sample.json`` order, which is
-not timestamp order in the official releases, so the sort matters: a subclass returns
-``data['infos'].sorted_by_timestamp()[::load_interval]`` instead (the same order, from the
-timestamp column alone; ``docs/usage.md`` shows both subclasses). mmdet3d's ``CBGSDataset`` calls
-``get_cat_ids`` for every index once at construction: that builds (and drops) every record.
+not timestamp order (the official v1.0-mini ``sample.json`` is not), so the sort matters: a
+subclass returns ``data['infos'].sorted_by_timestamp()[::load_interval]`` instead (the same
+order, from the timestamp column alone; ``docs/usage.md`` shows both subclasses). mmdet3d's
+``CBGSDataset`` calls ``get_cat_ids`` for every index once at construction: that builds (and
+drops) every record.
 
 Paths are stored relative to the dataset root. With ``dataroot`` they are joined to it (the
 mmdet3d / PETR form); without, they stay relative (the Paddle3D form).
@@ -42,6 +45,7 @@ mmdet3d / PETR form); without, they stay relative (the Paddle3D form).
 The file is opened with ``pyarrow.memory_map``: ``open_table`` is zero-copy; records copy what
 they return into ordinary (writable) Python and numpy objects.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -150,9 +154,11 @@ class _Mapped:
         meta = file_metadata(reader.schema)
         fv = meta.get("nuload.format_version")
         if fv is None:
-            raise ValueError(f"{path}: schema metadata 'nuload.format_version' is missing (not a nuload info file?)")
+            raise ValueError(
+                f"{path}: schema metadata 'nuload.format_version' is missing (not a nuload info file?)")
         if fv.split(".")[0] != FORMAT_MAJOR:
-            raise ValueError(f"{path}: info file format version {fv} is not supported (app={FORMAT_MAJOR} file={fv})")
+            raise ValueError(
+                f"{path}: info file format version {fv} is not supported (app={FORMAT_MAJOR} file={fv})")
         self.path = path
         self.meta = meta
         self.pid = os.getpid()
@@ -288,10 +294,11 @@ class LazyInfos(Sequence):
             return NotImplemented
         return len(self) == len(other) and all(_same(a, b) for a, b in zip(self, other))
 
+    def _options(self):
+        return (self._source.path, self._source.identity, self.flavor, self.dataroot, self.lidar_token)
+
     def _same_view(self, other: "LazyInfos") -> bool:
-        return (self._source.path == other._source.path and self._source.identity == other._source.identity
-                and (self.flavor, self.dataroot, self.lidar_token) == (other.flavor, other.dataroot, other.lidar_token)
-                and len(self._rows) == len(other._rows)
+        return (self._options() == other._options() and len(self._rows) == len(other._rows)
                 and np.array_equal(np.asarray(self._rows), np.asarray(other._rows)))
 
     def __contains__(self, value) -> bool:
@@ -308,11 +315,12 @@ class LazyInfos(Sequence):
         return sum(1 for r in self if _same(r, value))
 
     def __repr__(self) -> str:
-        return f"LazyInfos({self.path!r}, flavor={self.flavor!r}, dataroot={self.dataroot!r}, {len(self)} records)"
+        return (f"LazyInfos({self.path!r}, flavor={self.flavor!r}, dataroot={self.dataroot!r}, "
+                f"{len(self)} records)")
 
     def __reduce__(self):
-        return (_unpickle, (self._source.path, self._source.identity, self._rows, self.flavor,
-                            self.dataroot, self.lidar_token))
+        path, identity, flavor, dataroot, lidar_token = self._options()
+        return (_unpickle, (path, identity, self._rows, flavor, dataroot, lidar_token))
 
 
 def _unpickle(path, identity, rows, flavor, dataroot, lidar_token) -> LazyInfos:
