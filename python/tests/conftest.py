@@ -69,6 +69,15 @@ def real_dir():
 
 
 @pytest.fixture(scope="session")
+def examples(tmp_path_factory):
+    """The folder `nuload example-infos` writes: example-infos-mini_train.arrow (annotated, one
+    sample without boxes), example-infos-test.arrow (no annotation columns) and their JSON dump."""
+    out = tmp_path_factory.mktemp("example-infos")
+    run_nuload("example-infos", out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def synth_mini(tmp_path_factory):
     """A synthetic v1.0-mini dataroot with sensor files: 2 scenes, seed 7, small lidar sweeps.
     Shared by the tests that need real JPEGs on disk (devkit view, serving)."""

@@ -28,13 +28,6 @@ FRAME_KEYS = [
 
 
 @pytest.fixture(scope="session")
-def examples(nuload, tmp_path_factory):
-    out = tmp_path_factory.mktemp("example-infos")
-    nuload("example-infos", out)
-    return out
-
-
-@pytest.fixture(scope="session")
 def dump(examples):
     return json.loads((examples / "example-infos.json").read_text())
 
