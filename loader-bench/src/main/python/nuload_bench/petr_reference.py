@@ -322,14 +322,15 @@ def _bench_worker(args):
         resize_dims, crop, flip = train_params(rng)
         t = sample_tensor(sel, resize_dims, crop, flip)
         n += t.shape[0]
-    return n, _vm_hwm_kib()
+    return n, vm_hwm_kib()
 
 
-def _vm_hwm_kib():
-    """Peak RSS of this process from /proc (ru_maxrss is not used: a process started by a JVM
-    inherits the JVM's high-water mark there, and a forked worker its parent's)."""
+def vm_hwm_kib(pid="self"):
+    """Peak RSS of a process (default: this one) from /proc, 0 where it does not tell (ru_maxrss is
+    not used: a process started by a JVM inherits the JVM's high-water mark there, and a forked
+    worker its parent's)."""
     try:
-        with open("/proc/self/status") as f:
+        with open(f"/proc/{pid}/status") as f:
             for line in f:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1])
@@ -355,7 +356,7 @@ def cmd_bench(a):
     images = sum(n for n, _ in results)
     # the parent plus the largest worker (a single process is its own worker)
     worker_kib = max(k for _, k in results)
-    rss_kib = worker_kib if a.processes == 1 else _vm_hwm_kib() + worker_kib
+    rss_kib = worker_kib if a.processes == 1 else vm_hwm_kib() + worker_kib
     print(json.dumps({"samples": a.samples, "images": images, "seconds": secs,
                       "samples_per_s": a.samples / secs, "images_per_s": images / secs,
                       "peak_rss_kib": rss_kib}))

@@ -3,6 +3,7 @@ package dev.nuload.bench;
 import dev.nuload.bench.decode.DecodeEndToEnd;
 import dev.nuload.bench.extract.ExtractEndToEnd;
 import dev.nuload.bench.infos.InfosEndToEnd;
+import dev.nuload.bench.serve.LoaderEndToEnd;
 import dev.nuload.bench.serve.ServeEndToEnd;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
           + " converter); extract (archives -> dataroot, vs pigz -dc | tar -x and tar -xzf);"
           + " decode (PETRv2 image pipeline on real JPEGs: decode-only limit, exact, fast, vs"
           + " the Python PETR pipeline); serve (batches into a training loop through the ring,"
-          + " vs a PyTorch DataLoader, for each worker count).",
+          + " vs a PyTorch DataLoader, for each worker count; and nuload.torch.Loader vs a"
+          + " DataLoader in one trainer script).",
       ""
     })
 public final class BenchMain implements Callable<Integer> {
@@ -82,8 +84,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--real-data",
       description =
-          "decode stage: folder of the real nuScenes fixtures (default: testdata/nuscenes-real of"
-              + " the checkout); without it the stage decodes synthetic camera JPEGs.")
+          "decode stage and serve's Loader rows: folder of the real nuScenes fixtures (default:"
+              + " testdata/nuscenes-real of the checkout); without it they read synthetic camera"
+              + " JPEGs.")
   Path realData;
 
   @Option(
@@ -156,13 +159,20 @@ public final class BenchMain implements Callable<Integer> {
             report.add("## serve: skipped (" + why + ")");
             continue;
           }
+          int serveRounds = rounds != null ? rounds : quick ? 1 : 3;
           ServeEndToEnd bench =
               new ServeEndToEnd(
                   scratch.resolve("serve"),
                   workerCounts(),
                   quick ? 12 : 72,
-                  rounds != null ? rounds : quick ? 1 : 3,
-                  extractScenes != null ? extractScenes : quick ? 1 : 3);
+                  serveRounds,
+                  extractScenes != null ? extractScenes : quick ? 1 : 3,
+                  new LoaderEndToEnd(
+                      scratch.resolve("serve"),
+                      realData != null ? realData : defaultRealData(),
+                      workerCounts()[workerCounts().length - 1],
+                      quick ? 10 : 30,
+                      serveRounds));
           ServeEndToEnd.Result r = bench.run(System.err::println);
           r.writeChart(out);
           stageResults.put("serve", r.json());

@@ -46,6 +46,8 @@ import java.util.stream.Stream;
  *   <li>Memory: peak resident set of the loader's processes (the {@code nuload serve} JVM, from GNU
  *       time; the DataLoader's worker processes summed, sampled by the loop while they live) and of
  *       the training-loop process.
+ *   <li>The trainer's drop-in {@code nuload.torch.Loader} against a DataLoader in one script
+ *       ({@link LoaderEndToEnd}).
  * </ul>
  */
 public final class ServeEndToEnd {
@@ -60,6 +62,7 @@ public final class ServeEndToEnd {
   private final int samples;
   private final int rounds;
   private final int scenes;
+  private final LoaderEndToEnd loader;
 
   /**
    * Creates the benchmark.
@@ -69,9 +72,12 @@ public final class ServeEndToEnd {
    * @param samples samples per run (the first ones of the info file).
    * @param rounds alternating rounds per worker count.
    * @param scenes scenes of the shared synthetic dataroot ({@link BenchData}).
+   * @param loader the Loader rows, run on the same info file.
    */
-  public ServeEndToEnd(Path work, int[] workers, int samples, int rounds, int scenes) {
+  public ServeEndToEnd(
+      Path work, int[] workers, int samples, int rounds, int scenes, LoaderEndToEnd loader) {
     this.scenes = scenes;
+    this.loader = loader;
     this.work = work;
     this.workers = workers.clone();
     this.samples = samples;
@@ -151,6 +157,7 @@ public final class ServeEndToEnd {
    * @param waitNuload nuload (exact) under the simulated trainer.
    * @param waitBaseline the DataLoader under the simulated trainer.
    * @param samples samples per run.
+   * @param loader the Loader rows.
    */
   public record Result(
       int[] workers,
@@ -160,7 +167,8 @@ public final class ServeEndToEnd {
       double stepMs,
       List<Run> waitNuload,
       List<Run> waitBaseline,
-      int samples) {
+      int samples,
+      LoaderEndToEnd.Result loader) {
     /**
      * Returns the ratio of median steady throughputs at the largest worker count, nuload exact over
      * the DataLoader.
@@ -195,6 +203,7 @@ public final class ServeEndToEnd {
       m.put("trainer_wait", wait);
       m.put("samples_per_run", samples);
       m.put("batch_size", BATCH);
+      m.put("loader", loader.json());
       return m;
     }
 
@@ -283,6 +292,8 @@ public final class ServeEndToEnd {
               100 * median(waitBaseline, Run::waitFraction)));
       md.add("");
       md.add("![serve chart](" + CHART + ")");
+      md.add("");
+      md.addAll(loader.markdown());
       return md;
     }
 
@@ -373,7 +384,8 @@ public final class ServeEndToEnd {
       waitN.add(nuload(exactSource, maxW, stepMs));
       waitB.add(baseline(root, infos, maxW, stepMs));
     }
-    return new Result(workers.clone(), exact, fast, base, stepMs, waitN, waitB, samples);
+    LoaderEndToEnd.Result rows = loader.run(root, infos, progress);
+    return new Result(workers.clone(), exact, fast, base, stepMs, waitN, waitB, samples, rows);
   }
 
   private Path dataset(Consumer<String> progress) throws IOException {
