@@ -39,7 +39,8 @@ class Normalizer:
 
     def __call__(self, img, img_shape):
         mean, std = self.mean.to(img.device), self.std.to(img.device)
-        out = (img.to(torch.float32) - mean) / std
+        out = img.to(torch.float32)  # the one new tensor: the rest is in place
+        out.sub_(mean).div_(std)
         for b, (h, w) in enumerate(img_shape.tolist()):
             out[b, :, :, h:, :] = 0
             out[b, :, :, :, w:] = 0
