@@ -22,11 +22,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * ArrowReader} shape). Schema, schema metadata and the row count are available right after {@link
  * #open} without loading any batch (the row count reads only the batch headers).
  *
- * <p>The root belongs to this reader: its contents stay valid until the next {@link
- * #loadNextBatch()} / {@link #loadBatch(int)} or {@link #close()}. {@link #close()} releases the
- * root's buffers and the file; the allocator stays open and owned by the caller.
+ * <p>The batches are copied into buffers of the caller's allocator; {@link MappedArrowFile} reads
+ * the same files without copying. The root belongs to this reader: its contents stay valid until
+ * the next {@link #loadNextBatch()} / {@link #loadBatch(int)} or {@link #close()}. {@link #close()}
+ * releases the root's buffers and the file; the allocator stays open and owned by the caller.
  */
-public final class ArrowFileBatchReader implements AutoCloseable {
+public final class ArrowFileBatchReader implements ArrowBatches {
   private final Path file;
   private final FileChannel channel;
   private final ArrowFileReader reader;
@@ -72,6 +73,7 @@ public final class ArrowFileBatchReader implements AutoCloseable {
    *
    * @return the path given to {@link #open}.
    */
+  @Override
   public Path file() {
     return file;
   }
@@ -81,6 +83,7 @@ public final class ArrowFileBatchReader implements AutoCloseable {
    *
    * @return the file's schema.
    */
+  @Override
   public Schema schema() {
     try {
       return reader.getVectorSchemaRoot().getSchema();
@@ -100,10 +103,20 @@ public final class ArrowFileBatchReader implements AutoCloseable {
   }
 
   /**
+   * Returns the record-batch blocks of the footer (offsets and lengths in the file).
+   *
+   * @return an unmodifiable list, in file order.
+   */
+  public List<ArrowBlock> blocks() {
+    return List.copyOf(blocks);
+  }
+
+  /**
    * Returns the number of record batches.
    *
    * @return the batch count from the footer.
    */
+  @Override
   public int batchCount() {
     return blocks.size();
   }
@@ -128,6 +141,7 @@ public final class ArrowFileBatchReader implements AutoCloseable {
    * @return one length per batch, in file order.
    * @throws IOException if a header cannot be read.
    */
+  @Override
   public long[] batchRowCounts() throws IOException {
     if (batchRows == null) {
       long[] counts = new long[blocks.size()];
@@ -156,6 +170,7 @@ public final class ArrowFileBatchReader implements AutoCloseable {
    *
    * @return the reused root; valid until the next load or {@link #close()}.
    */
+  @Override
   public VectorSchemaRoot root() {
     try {
       return reader.getVectorSchemaRoot();
@@ -181,6 +196,7 @@ public final class ArrowFileBatchReader implements AutoCloseable {
    * @throws IOException on a read error.
    * @throws IndexOutOfBoundsException naming the file and the batch count.
    */
+  @Override
   public void loadBatch(int index) throws IOException {
     if (index < 0 || index >= blocks.size()) {
       throw new IndexOutOfBoundsException(

@@ -1,10 +1,14 @@
 package dev.nuload.nuscenes.info;
 
 import dev.nuload.BadDataException;
+import dev.nuload.arrow.ArrowBatches;
 import dev.nuload.arrow.ArrowFileBatchReader;
+import dev.nuload.arrow.MappedArrowFile;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
@@ -19,18 +23,28 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * (spec 2.5.3).
  *
  * <p>Opening checks the format version and that every field of {@link InfoSchema} is present with
- * its type; only one record batch is held in memory at a time. {@link #close()} releases the batch
- * and the file; the allocator stays the caller's.
+ * its type. Two ways to reach the batches, with the same records:
+ *
+ * <ul>
+ *   <li>{@link #open(Path, BufferAllocator)} copies one record batch at a time into the caller's
+ *       allocator; {@link #close()} releases the batch and the file, the allocator stays the
+ *       caller's.
+ *   <li>{@link #open(MappedArrowFile)} reads a batch where it lies in the mapped file (no copy,
+ *       page cache shared between processes): what the serve path uses, one reader per thread on
+ *       one shared mapping; {@link #close()} releases the reader's vectors, the mapping stays.
+ * </ul>
+ *
+ * <p>A reader is not thread-safe.
  */
 public final class InfoArrowReader implements AutoCloseable {
-  private final ArrowFileBatchReader file;
+  private final ArrowBatches file;
   private final InfoFileMetadata metadata;
   private final boolean annotated;
   private final long[] batchStarts;
   private InfoVectors vectors;
   private int loadedBatch = -1;
 
-  private InfoArrowReader(ArrowFileBatchReader file) throws IOException {
+  private InfoArrowReader(ArrowBatches file) throws IOException {
     this.file = file;
     Schema s = file.schema();
     this.metadata = InfoFileMetadata.fromMap(s.getCustomMetadata(), file.file());
@@ -54,11 +68,29 @@ public final class InfoArrowReader implements AutoCloseable {
    * @throws BadDataException naming the file and field when it is not an info file of this format.
    */
   public static InfoArrowReader open(Path path, BufferAllocator allocator) throws IOException {
-    ArrowFileBatchReader f = ArrowFileBatchReader.open(path, allocator);
+    return over(ArrowFileBatchReader.open(path, allocator));
+  }
+
+  /**
+   * Opens a reader on a mapped info file; each thread opens its own on the same mapping.
+   *
+   * @param mapped the file, mapped once ({@link MappedArrowFile#open}).
+   * @return the reader; its batches point into the mapping.
+   * @throws BadDataException naming the file and field when it is not an info file of this format.
+   */
+  public static InfoArrowReader open(MappedArrowFile mapped) {
     try {
-      return new InfoArrowReader(f);
+      return over(mapped.cursor());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a mapped file's batch headers were read at open
+    }
+  }
+
+  private static InfoArrowReader over(ArrowBatches batches) throws IOException {
+    try {
+      return new InfoArrowReader(batches);
     } catch (IOException | RuntimeException e) {
-      f.close();
+      batches.close();
       throw e;
     }
   }
@@ -145,16 +177,52 @@ public final class InfoArrowReader implements AutoCloseable {
    * @throws IndexOutOfBoundsException naming the file and the row count.
    */
   public InfoRecord read(long row) throws IOException {
+    int i = locate(row); // loads the batch, so before reading the vectors
+    return vectors.read(i);
+  }
+
+  /**
+   * Returns the UTF-8 length of a record's {@code token} without reading the record.
+   *
+   * @param row 0 to {@link #rowCount()} - 1.
+   * @return bytes.
+   * @throws IOException on a read error.
+   */
+  public int tokenBytes(long row) throws IOException {
+    int i = locate(row); // loads the batch, so before reading the vectors
+    return vectors.tokenBytes(i);
+  }
+
+  /**
+   * Returns a record's box count without reading the record.
+   *
+   * @param row 0 to {@link #rowCount()} - 1.
+   * @return the number of annotations; 0 in a file without annotations.
+   * @throws IOException on a read error.
+   */
+  public int annotationCount(long row) throws IOException {
+    int i = locate(row); // loads the batch, so before reading the vectors
+    return vectors.annotationCount(i);
+  }
+
+  /** Loads the batch of {@code row} and returns the row's index in it. */
+  private int locate(long row) throws IOException {
     if (row < 0 || row >= rowCount()) {
       throw new IndexOutOfBoundsException(
           file.file() + ": row " + row + " does not exist (" + rowCount() + " rows)");
     }
-    int b = 0;
-    while (batchStarts[b + 1] <= row) {
-      b++;
+    int b = Arrays.binarySearch(batchStarts, row);
+    // an exact hit is the first row of batch b (empty batches: the last of equal starts);
+    // otherwise the row is inside the batch before the insertion point
+    if (b >= 0) {
+      while (b + 1 < batchStarts.length && batchStarts[b + 1] == row) {
+        b++;
+      }
+    } else {
+      b = -b - 2;
     }
     load(b);
-    return vectors.read((int) (row - batchStarts[b]));
+    return (int) (row - batchStarts[b]);
   }
 
   /**

@@ -312,6 +312,14 @@ final class InfoVectors {
         annotated ? readAnnotations(row) : null);
   }
 
+  int tokenBytes(int row) {
+    return token.getValueLength(row);
+  }
+
+  int annotationCount(int row) {
+    return annotated ? gtNames.getElementEndIndex(row) - gtNames.getElementStartIndex(row) : 0;
+  }
+
   private Annotations readAnnotations(int row) {
     int s = gtNames.getElementStartIndex(row);
     int n = gtNames.getElementEndIndex(row) - s;

@@ -10,12 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nuload.BadDataException;
 import dev.nuload.nuscenes.info.InfoRecord.SensorEntry;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -25,9 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InfoArrowRoundTripTest {
-  /** Derived on load; the builder may compute them with different rounding. */
-  private static final Set<String> DERIVED = Set.of("extrinsics", "lidar2img");
-
   @TempDir Path dir;
   private BufferAllocator allocator;
 
@@ -222,41 +217,11 @@ class InfoArrowRoundTripTest {
         g.annotations());
   }
 
-  /** Compares records, lists and arrays recursively; NaN equals NaN. */
+  /**
+   * Compares records, lists and arrays recursively; NaN equals NaN; the derived PETR matrices
+   * within the builder's rounding.
+   */
   static void assertDeepEquals(Object expected, Object actual, String path) {
-    if (expected == null || actual == null) {
-      assertEquals(expected, actual, path);
-    } else if (expected instanceof Record) {
-      assertEquals(expected.getClass(), actual.getClass(), path);
-      for (RecordComponent c : expected.getClass().getRecordComponents()) {
-        try {
-          Object e = c.getAccessor().invoke(expected);
-          Object a = c.getAccessor().invoke(actual);
-          if (DERIVED.contains(c.getName())) {
-            assertArrayEquals((double[]) e, (double[]) a, 1e-9 * 2000, path + "." + c.getName());
-          } else {
-            assertDeepEquals(e, a, path + "." + c.getName());
-          }
-        } catch (ReflectiveOperationException ex) {
-          throw new AssertionError(ex);
-        }
-      }
-    } else if (expected instanceof List<?> le) {
-      List<?> la = (List<?>) actual;
-      assertEquals(le.size(), la.size(), path + " size");
-      for (int i = 0; i < le.size(); i++) {
-        assertDeepEquals(le.get(i), la.get(i), path + "[" + i + "]");
-      }
-    } else if (expected instanceof double[] d) {
-      assertArrayEquals(d, (double[]) actual, 0.0, path);
-    } else if (expected instanceof long[] l) {
-      assertArrayEquals(l, (long[]) actual, path);
-    } else if (expected instanceof boolean[] b) {
-      assertArrayEquals(b, (boolean[]) actual, path);
-    } else if (expected instanceof String[] s) {
-      assertArrayEquals(s, (String[]) actual, path);
-    } else {
-      assertEquals(expected, actual, path);
-    }
+    InfoRecordAssert.assertDeepEquals(expected, actual, path, 1e-9 * 2000);
   }
 }
