@@ -86,9 +86,11 @@ def test_c_consumer_reads_every_batch_of_a_real_producer(consumer_binary):
 
 def test_c_consumer_reports_a_killed_producer(consumer_binary):
     path = ring_path()
+    proc = None
     try:
         proc = start_producer(path, "--samples", 20, "--batch-size", 2, "--workers", 1, "--epochs", 1000)
-        c = subprocess.Popen([str(consumer_binary), str(path), "5000"], stdout=subprocess.PIPE,
+        # the timeout covers the producer's start on a loaded machine; a dead pid is seen at once
+        c = subprocess.Popen([str(consumer_binary), str(path), "60000"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
         first = c.stdout.readline()
         assert first.startswith("batch 0 ")
@@ -98,4 +100,7 @@ def test_c_consumer_reports_a_killed_producer(consumer_binary):
         assert f"producer pid {proc.pid} is gone" in err
         proc.wait(timeout=30)
     finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()  # a failed assertion must not leave the producer running
+            proc.wait(timeout=30)
         cleanup(path)
